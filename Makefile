@@ -1,0 +1,55 @@
+# Two commands do everything on a fresh machine:
+#   make        set up .venv, provision the datasets, build every release and autograder
+#   make test   the same set-up, then the test suite
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+# The grader runs student kernels as an unprivileged user, who must be able to run the venv's
+# interpreter: prefer the system Python over one installed inside a private home folder.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) $(shell command -v python3.11) python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: all setup data release autograder test lint bench calibrate lock clean
+
+all: setup data release autograder
+
+$(BIN)/coursekit: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==23.2.1"
+	$(BIN)/python -m pip install --quiet --requirement requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	touch $@
+
+setup: $(BIN)/coursekit
+
+data: setup
+	$(BIN)/coursekit data
+
+release: data
+	$(BIN)/coursekit release
+
+autograder: data
+	$(BIN)/coursekit autograder
+
+test: setup data
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup data
+	$(BIN)/python benchmarks/run_all.py
+
+calibrate: setup data
+	$(BIN)/coursekit calibrate hw1
+
+# Re-pin after changing the environment: requirements.txt, then environment.yml from it.
+lock: setup
+	$(BIN)/python -m pip freeze --exclude-editable | LC_ALL=C sort -f > requirements.txt
+	{ sed -n '1,9p' environment.yml; sed 's/^/      - /' requirements.txt; } > environment.yml.new
+	mv environment.yml.new environment.yml
+
+clean:
+	rm -rf $(VENV) autograder/dist

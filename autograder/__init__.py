@@ -1,0 +1,1 @@
+"""Hidden checks, the grading engine and the Gradescope packaging."""

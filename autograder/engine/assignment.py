@@ -1,0 +1,84 @@
+"""What the engine needs to know about one assignment.
+
+An assignment is a folder ``autograder/<name>/`` whose ``checks.py`` defines ``ASSIGNMENT``.
+Adding an assignment means adding a folder; the engine does not change.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from autograder.engine.checks import Check, Student
+from autograder.engine.kernel import Limits
+
+COURSE_UTILS = Path(__file__).resolve().parents[2] / "coursekit" / "course_utils.py"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How ``coursekit calibrate`` sets an accuracy threshold.
+
+    - train: (student, seed) -> test accuracy of the full training run from that seed
+    - report: the committed calibration.json (a calibration.md report is written beside it)
+    - floor: the lowest threshold the course allows
+    - margin: how far below the worst correct run the threshold sits
+    """
+
+    train: Callable[[Student, int], float]
+    report: Path
+    floor: float
+    margin: float
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment's grading contract.
+
+    - name: the folder name, e.g. "hw1"
+    - notebook: the release notebook's file name, e.g. "hw1.ipynb"
+    - questions: question label -> points, in the order students see them
+    - checks: every graded test; their points add up to each question's points
+    - rows: dataset arrays the kernel may read by rows (see ``probe.Rows``), loaded lazily
+    - kernel_files: helper modules placed beside the notebook (the grader's own copies)
+    - notebook_datasets: datasets the notebook itself loads (copied beside it, e.g. "mnist")
+    - kernel_env: environment for the student's kernel (e.g. a smaller data subset)
+    - limits: time and memory limits
+    """
+
+    name: str
+    notebook: str
+    questions: dict[str, float]
+    checks: list[Check]
+    rows: dict[str, Callable[[], np.ndarray]] = field(default_factory=dict)
+    kernel_files: tuple[Path, ...] = (COURSE_UTILS,)
+    notebook_datasets: tuple[str, ...] = ()
+    kernel_env: dict[str, str] = field(default_factory=dict)
+    limits: Limits = Limits()
+    calibration: Calibration | None = None
+
+    def __post_init__(self) -> None:
+        for question, points in self.questions.items():
+            total = sum(c.points for c in self.checks if c.question == question)
+            if abs(total - points) > 1e-9:
+                raise ValueError(f"{self.name} {question}: checks add up to {total}, not {points}")
+        for check in self.checks:
+            if not check.name.startswith(check.question + " "):
+                raise ValueError(f"check name {check.name!r} must start with {check.question}")
+
+    @property
+    def max_score(self) -> float:
+        return sum(self.questions.values())
+
+
+def load_assignment(name: str) -> Assignment:
+    """The ``ASSIGNMENT`` defined by ``autograder/<name>/checks.py``."""
+    try:
+        module = importlib.import_module(f"autograder.{name}.checks")
+    except ModuleNotFoundError as error:
+        raise ValueError(f"unknown assignment {name!r}: no autograder/{name}/checks.py") from error
+    return module.ASSIGNMENT

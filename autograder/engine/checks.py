@@ -1,0 +1,131 @@
+"""Checks as data: a name, the points, and a function that judges one student.
+
+A check function receives a :class:`Student` (remote or in-process, the check cannot tell) and a
+seeded ``numpy.random.Generator`` for its hidden inputs. It returns nothing when the student
+passes and raises :class:`CheckFailed` with a message for the student otherwise. The message says
+what was expected, what came, and where to look, never the hidden answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from autograder.engine.probe import Other
+
+
+class CheckFailed(AssertionError):
+    """The student's answer is wrong; the message is for the student."""
+
+
+class StudentError(CheckFailed):
+    """Calling the student's function did not produce an answer (missing, raised, timed out)."""
+
+
+class Student(Protocol):
+    """The student's notebook, as the checks see it."""
+
+    def call(self, function: str, *args: Any, return_args: Sequence[int] = (),
+             timeout: float | None = None, **kwargs: Any) -> Any:
+        """Call ``function`` from the notebook; with ``return_args``, also return those
+        arguments as they are after the call, as ``(result, [arg, ...])``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Check:
+    """One graded test: ``name`` starts with its question label (``"Q3 ..."``)."""
+
+    question: str
+    name: str
+    points: float
+    run: Callable[[Student, np.random.Generator], None]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one check for one student."""
+
+    check: Check
+    passed: bool
+    message: str
+
+    @property
+    def score(self) -> float:
+        return self.check.points if self.passed else 0.0
+
+
+def seeded_rng(*names: str) -> np.random.Generator:
+    """The grader's generator for a check: the same names give the same hidden inputs."""
+    digest = hashlib.sha256("/".join(names).encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+def judge(check: Check, student: Student, assignment: str) -> Verdict:
+    """Run one check and turn any failure into a verdict with a student-facing message."""
+    try:
+        check.run(student, seeded_rng(assignment, check.name))
+    except CheckFailed as failure:
+        return Verdict(check, False, str(failure))
+    except Exception as error:  # noqa: BLE001 - an answer odd enough to trip the check itself
+        return Verdict(check, False, f"Your answer could not be checked ({type(error).__name__}: "
+                                     f"{str(error)[:200]}). Check the types and shapes you return.")
+    return Verdict(check, True, "Passed.")
+
+
+# -- helpers that checks share ---------------------------------------------------------------
+
+def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """``value`` as a float64 array, or CheckFailed saying why it is not one."""
+    if isinstance(value, Other):
+        raise CheckFailed(f"{what} should be a numpy array of numbers, but it is a {value.type}.")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} should be a numpy array of numbers, "
+                          f"but it is a {type(value).__name__}.") from None
+    if shape is not None and array.shape != tuple(shape):
+        raise CheckFailed(f"Wrong shape for {what}: expected {tuple(shape)}, got {array.shape}.")
+    return array
+
+
+def as_number(value: Any, what: str) -> float:
+    """``value`` as one finite-or-not float, or CheckFailed."""
+    array = as_array(value, what)
+    if array.size != 1:
+        raise CheckFailed(f"{what} should be a single number, but it has shape {array.shape}.")
+    return float(array.reshape(()))
+
+
+def as_sequence(value: Any, what: str, length: int) -> list:
+    """``value`` as a list of ``length`` items, or CheckFailed."""
+    if not isinstance(value, list | tuple):
+        raise CheckFailed(f"{what} should be a list or tuple, but it is a "
+                          f"{getattr(value, 'type', type(value).__name__)}.")
+    if len(value) != length:
+        raise CheckFailed(f"{what} should have {length} items, but it has {len(value)}.")
+    return list(value)
+
+
+def relative_difference(got: np.ndarray, expected: np.ndarray) -> float:
+    """‖got − expected‖ / (‖got‖ + ‖expected‖), 0 when both are zero, inf when not finite."""
+    if not np.all(np.isfinite(got)):
+        return float("inf")
+    denominator = np.linalg.norm(got) + np.linalg.norm(expected)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(got - expected) / denominator)
+
+
+def expect_close(got: np.ndarray, expected: np.ndarray, what: str, tolerance: float,
+                 hint: str = "") -> None:
+    """CheckFailed unless ``got`` matches ``expected`` to ``tolerance`` (relative difference)."""
+    got = as_array(got, what, expected.shape)
+    if not np.all(np.isfinite(got)):
+        raise CheckFailed(f"{what} contains NaN or inf. {hint}".strip())
+    error = relative_difference(got, expected)
+    if error > tolerance:
+        raise CheckFailed(f"{what} is not right: relative difference {error:.1e} from the expected "
+                          f"values (allowed {tolerance:.0e}). {hint}".strip())

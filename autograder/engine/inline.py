@@ -1,0 +1,77 @@
+"""The same checks, run inside a source notebook's hidden-test cell.
+
+The nbgrader sources call :func:`check_question` from their hidden tests, so ``nbgrader
+validate``, ``coursekit release`` and the judge apply one set of checks. Here the notebook is the
+instructor's own, so its functions are called in-process, with every argument and result passed
+through the same wire encoding the judge uses.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder.engine import probe
+from autograder.engine.assignment import Assignment, load_assignment
+from autograder.engine.checks import judge
+from autograder.engine.judge import interpret
+
+
+def round_trip(value: Any, rows_dir: Path | None) -> Any:
+    """``value`` after a trip through the wire encoding (copies arrays, builds rngs and rows)."""
+    arrays: dict[str, np.ndarray] = {}
+    spec = probe.pack(value, arrays)
+    return probe.unpack(spec, {k: v.copy() for k, v in arrays.items()}, rows_dir)
+
+
+_ROWS_FOLDERS: dict[str, Path] = {}
+
+
+def rows_folder(assignment: Assignment) -> Path:
+    """A folder holding the assignment's dataset rows, written once per process."""
+    if assignment.name not in _ROWS_FOLDERS:
+        folder = Path(tempfile.mkdtemp(prefix=f"coursekit-rows-{assignment.name}-"))
+        atexit.register(shutil.rmtree, folder, True)
+        for name, load in assignment.rows.items():
+            np.save(folder / f"{name}.npy", load())
+        _ROWS_FOLDERS[assignment.name] = folder
+    return _ROWS_FOLDERS[assignment.name]
+
+
+class InProcessStudent:
+    """The notebook's own namespace, called directly."""
+
+    def __init__(self, namespace: dict, rows_dir: Path):
+        self.namespace = namespace
+        self.rows_dir = rows_dir
+
+    def call(self, function: str, *args: Any, return_args=(), timeout: float | None = None,
+             **kwargs: Any) -> Any:
+        args = round_trip(list(args), self.rows_dir)
+        kwargs = round_trip(kwargs, self.rows_dir)
+        answer = probe.answer_call(self.namespace, function, args, kwargs, list(return_args))
+        return interpret(function, round_trip(answer, None), bool(return_args))
+
+
+def check_question(assignment_name: str, question: str, namespace: dict) -> float:
+    """Run one question's hidden checks on ``namespace``; raise AssertionError if any fails."""
+    assignment = load_assignment(assignment_name)
+    student = InProcessStudent(namespace, rows_folder(assignment))
+    checks = [c for c in assignment.checks if c.question == question]
+    verdicts = [judge(check, student, assignment.name) for check in checks]
+    for verdict in verdicts:
+        mark = "passed" if verdict.passed else "FAILED"
+        print(f"{verdict.check.name}: {mark} ({verdict.score:g}/{verdict.check.points:g})")
+        if not verdict.passed:
+            print(f"    {verdict.message}")
+    score = sum(v.score for v in verdicts)
+    failed = [v for v in verdicts if not v.passed]
+    if failed:
+        raise AssertionError(f"{question}: {len(failed)} hidden check(s) failed: "
+                             + "; ".join(v.check.name for v in failed))
+    return score

@@ -1,0 +1,258 @@
+"""The judge: grade one submission and write its ``results.json``.
+
+The judge never runs student code. It starts a :class:`StudentKernel`, sends it the notebook's
+cells, asks it for values through :mod:`probe` files, computes every expected value itself, and
+alone writes the results. Whatever happens, every check of the assignment is listed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder.engine import probe
+from autograder.engine.assignment import Assignment
+from autograder.engine.checks import Check, StudentError, Verdict, judge
+from autograder.engine.kernel import Outcome, StudentKernel, unprivileged_user
+from autograder.engine.notebook import CodeCell, NotebookError, find_notebook, read_code_cells
+
+PROBE_FILE = "coursekit_probe.py"
+
+
+class RunFolder:
+    """A private folder for one grading run, laid out so the kernel can see only its part.
+
+    - work/: the kernel's working folder (the student's, writable by the kernel)
+    - probe/: the probe module and dataset rows (read-only for the kernel)
+    - io/: requests from the judge and responses from the kernel
+    """
+
+    def __init__(self, assignment: Assignment):
+        self.root = Path(tempfile.mkdtemp(prefix=f"coursekit-{assignment.name}-"))
+        self.root.chmod(0o711)
+        self.work, self.probe, self.io = (self.root / n for n in ("work", "probe", "io"))
+        for folder in (self.work, self.probe, self.io):
+            folder.mkdir()
+        shutil.copy(probe.__file__, self.probe / PROBE_FILE)
+        for name, load in assignment.rows.items():
+            np.save(self.probe / f"{name}.npy", load())
+        for helper in assignment.kernel_files:
+            shutil.copy(helper, self.work / helper.name)
+        for dataset in assignment.notebook_datasets:
+            from coursekit.course_utils import find_data_dir
+
+            shutil.copytree(find_data_dir(dataset), self.work / "data" / dataset)
+        self.probe.chmod(0o755)
+        user = unprivileged_user()
+        if user:
+            for folder in (self.work, self.io):
+                for path in [folder, *folder.rglob("*")]:
+                    os.chown(path, *user)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Session:
+    """The student's kernel with the cells that ran, restarted and replayed if it dies."""
+
+    def __init__(self, assignment: Assignment, folder: RunFolder, deadline: float):
+        self.assignment = assignment
+        self.folder = folder
+        self.deadline = deadline
+        self.kernel: StudentKernel | None = None
+        self.good_cells: list[CodeCell] = []
+        self.problems: list[str] = []
+        self.restarts = 0
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def start(self) -> None:
+        self.kernel = StudentKernel(self.folder.work, self.assignment.limits,
+                                    self.assignment.kernel_env)
+        self.kernel.start()
+
+    def run_cells(self, cells: list[CodeCell]) -> None:
+        """Run every cell once; note each one that fails, times out or kills the kernel."""
+        for cell in cells:
+            if self.remaining() <= 0:
+                self.problems.append(f"{cell.label} was not run: the time budget ran out.")
+                continue
+            self.ensure_kernel()
+            timeout = min(self.assignment.limits.cell_seconds, self.remaining())
+            outcome = self.kernel.execute(cell.source, timeout)
+            if outcome.status == "ok":
+                self.good_cells.append(cell)
+            else:
+                self.problems.append(f"{cell.label} {describe(outcome)}")
+
+    def ensure_kernel(self) -> None:
+        """A running kernel holding the state of every cell that ran cleanly."""
+        if self.kernel is not None and self.kernel.alive():
+            return
+        if self.kernel is not None:
+            self.kernel.kill()
+        self.restarts += 1
+        self.start()
+        for cell in self.good_cells:
+            timeout = min(self.assignment.limits.cell_seconds, self.remaining())
+            self.kernel.execute(cell.source, max(timeout, 0.1))
+
+    def close(self) -> None:
+        if self.kernel is not None:
+            self.kernel.kill()
+
+
+def describe(outcome: Outcome) -> str:
+    """A student-facing sentence for a cell that did not finish cleanly."""
+    if outcome.status == "error":
+        return f"raised {redact(outcome.error)}"
+    if outcome.status == "timeout":
+        return f"ran past the time limit and was {outcome.error}"
+    return "stopped the Python process (for example with os._exit or a crash)"
+
+
+class RemoteStudent:
+    """The student as the checks see it, answered by the kernel through probe files."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def call(self, function: str, *args: Any, return_args=(), timeout: float | None = None,
+             **kwargs: Any) -> Any:
+        session = self.session
+        limit = min(timeout or session.assignment.limits.call_seconds, session.remaining())
+        if limit <= 0:
+            raise StudentError("Not checked: the grading time budget ran out before this check.")
+        session.ensure_kernel()
+        name = uuid.uuid4().hex
+        request, response = session.folder.io / f"{name}.req", session.folder.io / f"{name}.resp"
+        probe.save(request, function=function, args=list(args), kwargs=kwargs,
+                   return_args=list(return_args))
+        code = (f"__import__('runpy').run_path({str(session.folder.probe / PROBE_FILE)!r})"
+                f"['serve_call']({str(request)!r}, {str(response)!r})")
+        outcome = session.kernel.execute(code, limit)
+        try:
+            if outcome.status == "timeout":
+                raise StudentError(f"Calling {function} took longer than {limit:.0f} s and was "
+                                   "stopped. Look for a loop that never ends or very slow code.")
+            if outcome.status == "died":
+                raise StudentError(f"Calling {function} stopped the Python process (for example "
+                                   "with os._exit, or by running out of memory).")
+            try:
+                answer = probe.load(response, rows_dir=session.folder.probe)
+            except (OSError, ValueError, KeyError) as error:
+                raise StudentError(f"Calling {function} gave no readable answer "
+                                   f"({type(error).__name__}).") from None
+            return interpret(function, answer, bool(return_args))
+        finally:
+            for path in (request, response):
+                for part in (path, Path(f"{path}.npz")):
+                    part.unlink(missing_ok=True)
+
+
+@functools.cache
+def hidden_lines() -> frozenset[str]:
+    """Distinctive lines of the hidden checks and references of every assignment."""
+    lines = set()
+    for path in Path(__file__).resolve().parents[1].glob("*/*.py"):
+        if path.parent.name not in ("engine", "gradescope"):
+            lines.update(line.strip() for line in path.read_text().splitlines()
+                         if len(line.strip()) >= 16)
+    return frozenset(lines)
+
+
+def redact(message: str) -> str:
+    """``message``, unless it quotes a hidden file (possible where file permissions are not
+    enforced, e.g. when grading locally without root)."""
+    if any(line.strip() in hidden_lines() for line in message.splitlines()):
+        return "(the message is withheld because it quotes the autograder's files)"
+    return message
+
+
+def interpret(function: str, answer: dict, with_args: bool) -> Any:
+    """The call's result, or StudentError explaining why there is none."""
+    status = answer.get("status")
+    if status == "missing":
+        raise StudentError(f"Expected a function named {function}, but your notebook does not "
+                           "define it. Check the spelling and that its cell runs without errors.")
+    if status == "not_callable":
+        raise StudentError(f"{function} in your notebook is not a function.")
+    if status in ("raised", "unsendable"):
+        error = answer.get("error") or {}
+        where = f" at {error['where']}" if error.get("where") else ""
+        verb = "raised" if status == "raised" else "returned something that could not be read:"
+        message = redact(str(error.get("message", ""))[:300])
+        raise StudentError(f"Calling {function} {verb} {error.get('type', 'an error')}: "
+                           f"{message}{redact(where)}")
+    if with_args:
+        return answer["result"], answer["args_after"]
+    return answer["result"]
+
+
+def not_run(check: Check, reason: str) -> Verdict:
+    return Verdict(check, False, f"Not checked: {reason}")
+
+
+def grade(assignment: Assignment, submission: Path) -> dict:
+    """Grade one submission (a notebook or a folder holding one); return the results dict."""
+    started = time.monotonic()
+    deadline = started + assignment.limits.budget_seconds
+    try:
+        cells = read_code_cells(find_notebook(submission, assignment.notebook))
+    except (NotebookError, OSError) as error:
+        reason = str(error) if isinstance(error, NotebookError) else "the file could not be read."
+        return results(assignment, [not_run(c, reason) for c in assignment.checks], [reason],
+                       time.monotonic() - started)
+    folder = RunFolder(assignment)
+    session = Session(assignment, folder, deadline)
+    try:
+        try:
+            session.start()
+        except RuntimeError as error:
+            reason = f"the Python kernel could not start ({error})."
+            return results(assignment, [not_run(c, reason) for c in assignment.checks], [reason],
+                           time.monotonic() - started)
+        session.run_cells(cells)
+        student = RemoteStudent(session)
+        verdicts = [judge(check, student, assignment.name) for check in assignment.checks]
+        return results(assignment, verdicts, session.problems, time.monotonic() - started)
+    finally:
+        session.close()
+        folder.remove()
+
+
+def results(assignment: Assignment, verdicts: list[Verdict], problems: list[str],
+            seconds: float) -> dict:
+    """The Gradescope results dict: a test per check, in question order."""
+    tests = [{"name": v.check.name, "score": v.score, "max_score": v.check.points,
+              "output": v.message, "visibility": "visible"} for v in verdicts]
+    score = sum(v.score for v in verdicts)
+    summary = [f"{assignment.name}: {score:g} / {assignment.max_score:g} points."]
+    for question, points in assignment.questions.items():
+        got = sum(v.score for v in verdicts if v.check.question == question)
+        summary.append(f"  {question}: {got:g} / {points:g}")
+    if problems:
+        summary.append("While running your notebook:")
+        summary.extend(f"  - {p}" for p in problems[:20])
+    return {"score": score, "execution_time": round(seconds, 1), "output": "\n".join(summary),
+            "stdout_visibility": "hidden", "tests": tests}
+
+
+def write_results(results_dict: dict, path: Path) -> None:
+    """Write ``results.json`` atomically, replacing anything already there."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(results_dict, indent=2))
+    os.replace(temporary, path)

@@ -1,0 +1,223 @@
+"""The student's process: an IPython kernel the judge drives but never trusts.
+
+The kernel runs with its own working folder, a memory cap (``RLIMIT_AS``), a file-size cap, no
+core dumps, single-threaded BLAS, and, when the judge runs as root, an unprivileged user, so it
+cannot read the autograder's files or write the results. Every request has a deadline: a cell
+that runs past it is interrupted, and a kernel that ignores the interrupt is killed.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import queue
+import resource
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+
+OUTPUT_TAIL_CHARS = 2_000
+INTERRUPT_GRACE_S = 5.0
+START_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one student kernel."""
+
+    memory_bytes: int = 2_000_000_000  # address space; BLAS and Python reserve more than they use
+    file_bytes: int = 200_000_000
+    processes: int = 512
+    cell_seconds: float = 60.0
+    call_seconds: float = 30.0
+    budget_seconds: float = 480.0  # the whole run, inside Gradescope's 10 minutes
+
+
+@dataclass
+class Outcome:
+    """What one execute request did.
+
+    status: "ok", "error" (the code raised), "timeout" (stopped at the deadline) or "died"
+    (the kernel process ended, e.g. ``os._exit`` or a crash).
+    """
+
+    status: str
+    error: str = ""
+    output_tail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class _Output:
+    text: list[str] = field(default_factory=list)
+    size: int = 0
+
+    def add(self, chunk: str) -> None:
+        self.text.append(chunk)
+        self.size += len(chunk)
+        while self.size > 2 * OUTPUT_TAIL_CHARS and len(self.text) > 1:
+            self.size -= len(self.text.pop(0))
+
+    def tail(self) -> str:
+        return "".join(self.text)[-OUTPUT_TAIL_CHARS:]
+
+
+def unprivileged_user() -> tuple[int, int] | None:
+    """The (uid, gid) the kernel should run as: ``nobody`` when we are root, else None."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam(os.environ.get("COURSEKIT_STUDENT_USER", "nobody"))
+    except KeyError:
+        return None
+    return entry.pw_uid, entry.pw_gid
+
+
+class StudentKernel:
+    """One IPython kernel running student code in ``workdir``."""
+
+    def __init__(self, workdir: Path, limits: Limits, env: dict[str, str] | None = None):
+        self.workdir = Path(workdir)
+        self.limits = limits
+        self.extra_env = env or {}
+        self.user = unprivileged_user()
+        self.process: subprocess.Popen | None = None
+        self.client: BlockingKernelClient | None = None
+
+    # -- life cycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Launch the kernel and wait until it answers."""
+        connection = self.workdir.parent / f"kernel-{time.monotonic_ns()}.json"
+        write_connection_file(str(connection), ip="127.0.0.1")
+        if self.user:
+            os.chown(connection, *self.user)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection),
+             "--HistoryManager.enabled=False", "--Application.log_level=CRITICAL"],
+            cwd=self.workdir, env=self._environment(), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            user=self.user[0] if self.user else None, group=self.user[1] if self.user else None,
+            extra_groups=[] if self.user else None, preexec_fn=self._apply_limits,
+        )
+        self.client = BlockingKernelClient(connection_file=str(connection))
+        self.client.load_connection_file()
+        self.client.start_channels()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the student kernel exited while starting")
+            try:
+                self.client.wait_for_ready(timeout=1.0)
+                return
+            except RuntimeError:
+                continue
+        raise RuntimeError(f"the student kernel did not start within {START_TIMEOUT_S:.0f} s")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """End the kernel and everything it started."""
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+            self.process = None
+
+    def __enter__(self) -> StudentKernel:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.kill()
+
+    # -- running code -----------------------------------------------------------------------
+    def execute(self, code: str, timeout: float) -> Outcome:
+        """Run ``code`` in the kernel, stopping it at ``timeout`` seconds."""
+        if not self.alive():
+            return Outcome("died", "the kernel is not running")
+        assert self.client is not None
+        started = time.monotonic()
+        msg_id = self.client.execute(code, store_history=True, allow_stdin=False,
+                                     stop_on_error=False)
+        output = _Output()
+        outcome = self._wait_idle(msg_id, started + timeout, output)
+        if outcome is None:
+            self._interrupt()
+            outcome = self._wait_idle(msg_id, time.monotonic() + INTERRUPT_GRACE_S, output)
+            if outcome is None or outcome.status != "died":
+                if outcome is None:
+                    self.kill()
+                outcome = Outcome("timeout", f"stopped after {timeout:.0f} s")
+        outcome.output_tail = output.tail()
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def _wait_idle(self, msg_id: str, deadline: float, output: _Output) -> Outcome | None:
+        """Read messages until the request is done; None if the deadline passes first."""
+        assert self.client is not None
+        error = ""
+        while time.monotonic() < deadline:
+            if not self.alive():
+                return Outcome("died", "the kernel process ended")
+            try:
+                msg = self.client.get_iopub_msg(timeout=min(0.2, deadline - time.monotonic()))
+            except (queue.Empty, ValueError):
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream":
+                output.add(content.get("text", ""))
+            elif kind == "error":
+                error = f"{content.get('ename', '')}: {content.get('evalue', '')}"[:600]
+            elif kind == "status" and content.get("execution_state") == "idle":
+                return Outcome("error" if error else "ok", error)
+        return None
+
+    def _interrupt(self) -> None:
+        if self.alive():
+            assert self.process is not None
+            try:
+                os.killpg(self.process.pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+
+    # -- process set-up ---------------------------------------------------------------------
+    def _environment(self) -> dict[str, str]:
+        keep = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
+        env = {k: v for k, v in os.environ.items() if k in keep}
+        env.update({
+            "HOME": str(self.workdir),
+            "MPLBACKEND": "agg",
+            "MPLCONFIGDIR": str(self.workdir / ".matplotlib"),
+            "IPYTHONDIR": str(self.workdir / ".ipython"),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def _apply_limits(self) -> None:
+        """Runs in the child after the user switch, before the kernel starts."""
+        limits = self.limits
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if self.user:
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))

@@ -1,0 +1,184 @@
+"""Values on the wire between the judge and the student's kernel.
+
+This module is standalone (numpy and the standard library only): the judge imports it, and the
+student's kernel runs a read-only copy of it to answer one call at a time.
+
+A value travels as a JSON *spec* plus an ``.npz`` of arrays saved without pickle, so nothing that
+comes back from the kernel can carry code. Specs:
+
+- ``{"t": "json", "v": 3}``: a bool, int, float, str or None;
+- ``{"t": "array", "key": "a0"}``: a numpy array (or numpy scalar, as a 0-d array);
+- ``{"t": "list" | "tuple", "items": [spec, ...]}`` and ``{"t": "dict", "items": {k: spec}}``;
+- ``{"t": "rng", "seed": 7}``: a fresh ``numpy.random.default_rng(7)`` (inputs only);
+- ``{"t": "rows", "name": "mnist_train_images", "start": 0, "stop": 500, "scale": 255.0}``:
+  rows of a uint8 dataset file next to this module, divided by ``scale`` (inputs only);
+- ``{"t": "other", "type": "Foo"}``: anything else the student returned (kept as a type name).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MAX_ITEMS = 10_000  # more containers than this in one value is not an answer
+MAX_DEPTH = 8
+MAX_ERROR_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """A random generator the callee should receive as ``np.random.default_rng(seed)``."""
+
+    seed: int
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows ``start:stop`` of a dataset the kernel can read, divided by ``scale`` if set."""
+
+    name: str
+    start: int
+    stop: int
+    scale: float | None = None
+
+
+@dataclass(frozen=True)
+class Other:
+    """Something that is not numbers: only its type name crosses the wire."""
+
+    type: str
+
+
+class WireError(ValueError):
+    """A value that cannot be sent or read back."""
+
+
+def pack(value, arrays: dict[str, np.ndarray], depth: int = 0) -> dict:
+    """Turn ``value`` into a JSON spec, storing its arrays in ``arrays``."""
+    if depth > MAX_DEPTH or len(arrays) > MAX_ITEMS:
+        return {"t": "other", "type": "deeply nested value"}
+    if value is None or isinstance(value, bool | int | float | str):
+        if isinstance(value, str):
+            value = value[:MAX_ERROR_CHARS]
+        return {"t": "json", "v": value}
+    if isinstance(value, Seeded):
+        return {"t": "rng", "seed": int(value.seed)}
+    if isinstance(value, Rows):
+        return {"t": "rows", "name": value.name, "start": value.start, "stop": value.stop,
+                "scale": value.scale}
+    if isinstance(value, Other):
+        return {"t": "other", "type": value.type}
+    if isinstance(value, np.ndarray | np.generic):
+        array = np.asarray(value)
+        if array.dtype.hasobject:
+            return {"t": "other", "type": "array of Python objects"}
+        key = f"a{len(arrays)}"
+        arrays[key] = array
+        return {"t": "array", "key": key}
+    if isinstance(value, list | tuple):
+        kind = "list" if isinstance(value, list) else "tuple"
+        return {"t": kind, "items": [pack(item, arrays, depth + 1) for item in value]}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"t": "dict", "items": {k: pack(v, arrays, depth + 1) for k, v in value.items()}}
+    return {"t": "other", "type": type(value).__name__[:80]}
+
+
+def unpack(spec: dict, arrays, rows_dir: Path | None = None):
+    """Rebuild a value from its spec; ``arrays`` maps keys to arrays (an open npz works)."""
+    kind = spec.get("t")
+    if kind == "json":
+        return spec["v"]
+    if kind == "array":
+        return np.asarray(arrays[spec["key"]])
+    if kind in ("list", "tuple"):
+        items = [unpack(s, arrays, rows_dir) for s in spec["items"]]
+        return items if kind == "list" else tuple(items)
+    if kind == "dict":
+        return {k: unpack(s, arrays, rows_dir) for k, s in spec["items"].items()}
+    if kind == "rng":
+        return np.random.default_rng(spec["seed"])
+    if kind == "rows":
+        if rows_dir is None:
+            raise WireError("rows need a dataset folder")
+        data = np.load(Path(rows_dir) / f"{spec['name']}.npy", mmap_mode="r")
+        block = data[spec["start"]:spec["stop"]]
+        if spec.get("scale"):
+            return np.divide(block, spec["scale"], dtype=np.float64)
+        return np.array(block, dtype=np.int64)
+    if kind == "other":
+        return Other(spec["type"])
+    raise WireError(f"unknown spec {kind!r}")
+
+
+def save(path: Path, **values) -> None:
+    """Write named values as ``path`` (JSON specs) and ``path.npz`` (arrays, no pickle)."""
+    arrays: dict[str, np.ndarray] = {}
+    specs = {name: pack(value, arrays) for name, value in values.items()}
+    np.savez(Path(f"{path}.npz"), **arrays)
+    Path(path).write_text(json.dumps(specs))
+
+
+def load(path: Path, rows_dir: Path | None = None, max_bytes: int = 400_000_000) -> dict:
+    """Read what :func:`save` wrote, refusing pickles and oversized files."""
+    path = Path(path)
+    npz_path = Path(f"{path}.npz")
+    for part in (path, npz_path):
+        if part.stat().st_size > max_bytes:
+            raise WireError(f"{part.name} is larger than {max_bytes} bytes")
+    specs = json.loads(path.read_text())
+    with np.load(npz_path, allow_pickle=False) as arrays:
+        return {name: unpack(spec, arrays, rows_dir) for name, spec in specs.items()}
+
+
+def describe_exception(error: BaseException) -> dict:
+    """The type, message and innermost student line of an exception, as small JSON."""
+    frames = traceback.extract_tb(error.__traceback__)
+    student = [f for f in frames if f.filename != __file__]
+    where = f"line {student[-1].lineno}: {student[-1].line}" if student else ""
+    return {"type": type(error).__name__, "message": str(error)[:MAX_ERROR_CHARS],
+            "where": where[:200]}
+
+
+def answer_call(namespace: dict, function: str, args: list, kwargs: dict,
+                return_args: list) -> dict:
+    """Call ``namespace[function](*args, **kwargs)`` and describe what happened.
+
+    Returns ``status`` ("ok", "missing", "not_callable", "raised"), ``error``, ``result``,
+    ``args_after`` (the arguments at ``return_args`` after the call, for in-place updates) and
+    ``seconds``.
+    """
+    target = namespace.get(function)
+    out = {"status": "ok", "error": None, "result": None, "args_after": None, "seconds": 0.0}
+    if target is None:
+        out["status"] = "missing"
+    elif not callable(target):
+        out["status"] = "not_callable"
+    else:
+        start = time.perf_counter()
+        try:
+            out["result"] = target(*args, **kwargs)
+            out["args_after"] = [args[i] for i in return_args]
+        except BaseException as error:  # noqa: BLE001 - SystemExit and friends are answers too
+            out["status"] = "raised"
+            out["error"] = describe_exception(error)
+        out["seconds"] = time.perf_counter() - start
+    return out
+
+
+def serve_call(request: str, response: str) -> None:
+    """Run in the student's kernel: answer the call a request file names, save the answer."""
+    from IPython import get_ipython
+
+    call = load(Path(request), rows_dir=Path(__file__).parent)
+    out = answer_call(get_ipython().user_ns, call["function"], list(call["args"]),
+                      call["kwargs"], call["return_args"])
+    try:
+        save(Path(response), **out)
+    except Exception as error:  # noqa: BLE001 - e.g. a result too odd to save
+        save(Path(response), status="unsendable", error=describe_exception(error), result=None,
+             args_after=None, seconds=out["seconds"])

@@ -1,0 +1,1 @@
+"""coursekit: build, release and grade the course's notebooks."""

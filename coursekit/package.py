@@ -1,0 +1,98 @@
+"""`coursekit autograder`: the Gradescope zip for one assignment.
+
+The zip holds the setup and run scripts, pinned requirements (the packages the grader and the
+notebook import, with their dependencies, at the versions of requirements.txt), the engine, the
+assignment's hidden checks and reference, and the data the checks need. Entries are sorted and
+time-stamped 1980-01-01 so the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+from autograder.engine.assignment import load_assignment
+from coursekit.course_utils import find_data_dir
+from coursekit.paths import AUTOGRADER, DIST, ROOT
+
+# What the grader imports, and what the course's notebooks import while they are graded.
+RUNTIME_PACKAGES = ("numpy", "ipykernel", "jupyter_client", "packaging", "matplotlib", "tqdm")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked_versions(lock: Path = ROOT / "requirements.txt") -> dict[str, str]:
+    """Package name -> pinned version, from the lock file."""
+    pins = {}
+    for line in lock.read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==", 1)
+            pins[canonical(name)] = version.strip()
+    return pins
+
+
+def runtime_requirements(packages=RUNTIME_PACKAGES) -> list[str]:
+    """``name==version`` for ``packages`` and everything they need, pinned by the lock."""
+    pins = locked_versions()
+    todo, seen = [canonical(p) for p in packages], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for spec in metadata.requires(name) or []:
+            requirement = Requirement(spec)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(canonical(requirement.name))
+    missing = sorted(seen - pins.keys())
+    if missing:
+        raise RuntimeError(f"requirements.txt does not pin {missing}")
+    return [f"{name}=={pins[name]}" for name in sorted(seen)]
+
+
+def source_files(name: str) -> list[tuple[Path, str]]:
+    """(file on disk, path in the zip) for the code the grader runs."""
+    files = [(ROOT / "coursekit" / "__init__.py", "coursekit/__init__.py"),
+             (ROOT / "coursekit" / "course_utils.py", "coursekit/course_utils.py"),
+             (AUTOGRADER / "__init__.py", "autograder/__init__.py")]
+    for folder in ("engine", "gradescope", name):
+        for path in sorted((AUTOGRADER / folder).iterdir()):
+            if path.is_file() and path.suffix in (".py", ".json"):
+                files.append((path, f"autograder/{folder}/{path.name}"))
+    return files
+
+
+def add(archive: zipfile.ZipFile, arcname: str, data: bytes, executable: bool = False) -> None:
+    info = zipfile.ZipInfo(arcname, ZIP_TIME)
+    info.external_attr = (0o755 if executable else 0o644) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+def build_autograder(name: str, dist: Path = DIST) -> Path:
+    """Write ``dist/<name>.zip`` and return its path."""
+    assignment = load_assignment(name)
+    dist.mkdir(parents=True, exist_ok=True)
+    target = dist / f"{name}.zip"
+    temporary = target.with_suffix(".zip.tmp")
+    scripts = AUTOGRADER / "gradescope"
+    with zipfile.ZipFile(temporary, "w") as archive:
+        add(archive, "setup.sh", (scripts / "setup.sh").read_bytes(), executable=True)
+        run = (scripts / "run_autograder").read_text().replace("@ASSIGNMENT@", name)
+        add(archive, "run_autograder", run.encode(), executable=True)
+        add(archive, "requirements.txt", ("\n".join(runtime_requirements()) + "\n").encode())
+        for path, arcname in source_files(name):
+            add(archive, arcname, path.read_bytes())
+        for dataset in assignment.notebook_datasets:
+            folder = find_data_dir(dataset)
+            for path in sorted(folder.iterdir()):
+                add(archive, f"data/{dataset}/{path.name}", path.read_bytes())
+    temporary.replace(target)
+    return target

@@ -1,0 +1,192 @@
+"""`coursekit release`: nbgrader turns `solutions/<hw>/` into the release `assignments/<hw>/`.
+
+The release is built in a temporary course folder and swapped in only when everything passed:
+the source's nbgrader metadata is consistent, the source runs top to bottom with its hidden checks
+(the engine's own), nbgrader generates the student version, and that version holds no solution
+or hidden-test line. Any failure names the cell and leaves the previous release untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+from autograder.engine.assignment import Assignment, load_assignment
+from coursekit.course_utils import find_data_dir
+from coursekit.paths import ASSIGNMENTS, SOLUTIONS
+
+SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
+HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+CELL_TIMEOUT_S = 600
+
+
+class ReleaseError(Exception):
+    """The release was refused; the message names the notebook and the cell."""
+
+
+def cell_name(index: int, cell) -> str:
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return f"cell {index + 1}" + (f" ({grade_id!r})" if grade_id else "")
+
+
+def marked_regions(source: str, markers: tuple[str, str]) -> list[str]:
+    """The lines strictly inside each BEGIN/END region of ``source``; ValueError if unbalanced."""
+    begin, end = markers
+    inside, region, regions = False, [], []
+    for line in source.splitlines():
+        if begin in line:
+            if inside:
+                raise ValueError(f"'{begin}' inside another region")
+            inside, region = True, []
+        elif end in line:
+            if not inside:
+                raise ValueError(f"'{end}' without '{begin}'")
+            inside = False
+            regions.append("\n".join(region))
+        elif inside:
+            region.append(line)
+    if inside:
+        raise ValueError(f"'{begin}' is never closed")
+    return regions
+
+
+def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:
+    """The source notebook, after checking its nbgrader metadata against the assignment."""
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except Exception as error:  # noqa: BLE001 - any unreadable notebook
+        raise ReleaseError(f"{path}: not a readable notebook ({error})") from None
+    seen: dict[str, int] = {}
+    points: dict[str, float] = {}
+    for index, cell in enumerate(notebook.cells):
+        meta = cell.get("metadata", {}).get("nbgrader")
+        where = f"{path.name}: {cell_name(index, cell)}"
+        for markers in (SOLUTION_MARKERS, HIDDEN_MARKERS):
+            try:
+                marked_regions(cell.source, markers)
+            except ValueError as error:
+                raise ReleaseError(f"{where}: {error}") from None
+        if not meta:
+            if any(m in cell.source for m in (*SOLUTION_MARKERS, *HIDDEN_MARKERS)):
+                raise ReleaseError(f"{where} has solution or hidden-test markers but no nbgrader "
+                                   "metadata; mark it as a solution or test cell.")
+            continue
+        grade_id = meta.get("grade_id")
+        if not grade_id:
+            raise ReleaseError(f"{where} is an nbgrader cell without a grade_id.")
+        if grade_id in seen:
+            raise ReleaseError(f"{where} repeats the grade_id of cell {seen[grade_id] + 1} "
+                               "(a copied cell?); give it its own grade_id.")
+        seen[grade_id] = index
+        if meta.get("grade") and cell.cell_type == "code":
+            question = grade_id.split("-")[0].upper()
+            points[question] = points.get(question, 0) + float(meta.get("points", 0))
+    if points != {q: float(p) for q, p in assignment.questions.items()}:
+        raise ReleaseError(f"{path.name}: test-cell points {points} do not match the autograder's "
+                           f"questions {assignment.questions} (autograder/{assignment.name}).")
+    return notebook
+
+
+def execute_source(notebook: nbformat.NotebookNode, folder: Path, path: Path) -> None:
+    """Run the source top to bottom in ``folder``; ReleaseError naming the first failing cell."""
+    client = NotebookClient(notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}})
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            try:
+                client.execute_cell(cell, index)
+            except (CellExecutionError, CellTimeoutError) as error:
+                last = str(error).strip().splitlines()[-1] if str(error).strip() else ""
+                raise ReleaseError(f"{path}: {cell_name(index, cell)} fails, so the solution "
+                                   f"does not pass its own checks: {last}") from None
+
+
+def generate(course: Path, name: str) -> Path:
+    """Run nbgrader's generate_assignment in ``course``; return the generated folder."""
+    command = [sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force",
+               "--CourseDirectory.root=" + str(course), "--CourseDirectory.source_directory=source",
+               "--CourseDirectory.release_directory=release",
+               "--CourseDirectory.db_url=sqlite:///" + str(course / "gradebook.db"),
+               "--CourseDirectory.ignore=['.ipynb_checkpoints', '__pycache__', '*.pyc']",
+               "--log-level=WARN"]
+    done = subprocess.run(command, cwd=course, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ReleaseError(f"nbgrader generate_assignment {name} failed:\n{done.stderr[-2000:]}")
+    return course / "release" / name
+
+
+def normalize(path: Path) -> None:
+    """Clear outputs and execution counts so the committed release diffs cleanly."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.metadata.pop("execution", None)
+    nbformat.write(notebook, path)
+
+
+def secret_lines(source: nbformat.NotebookNode) -> set[str]:
+    """Lines that appear only inside the source's solution and hidden-test regions."""
+    everywhere = Counter(line.strip() for cell in source.cells
+                         for line in cell.source.splitlines() if line.strip())
+    inside = Counter(line.strip() for cell in source.cells
+                     for markers in (SOLUTION_MARKERS, HIDDEN_MARKERS)
+                     for region in marked_regions(cell.source, markers)
+                     for line in region.splitlines() if line.strip())
+    return {line for line, count in inside.items() if count == everywhere[line]}
+
+
+def leaked_lines(source: nbformat.NotebookNode, release: nbformat.NotebookNode) -> list[str]:
+    """Lines of ``source`` found only in solution or hidden-test regions that ``release`` shows."""
+    shown = {line.strip() for cell in release.cells for line in cell.source.splitlines()}
+    return sorted(secret_lines(source) & shown)
+
+
+def swap_in(built: Path, target: Path) -> None:
+    """Replace ``target`` by ``built``; the old release is kept until the new one is in place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.new")
+    old = target.with_name(f".{target.name}.old")
+    for leftover in (staged, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(built, staged)
+    if target.exists():
+        target.rename(old)
+    staged.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def release(name: str, solutions: Path = SOLUTIONS, assignments: Path = ASSIGNMENTS) -> Path:
+    """Build ``assignments/<name>`` from ``solutions/<name>``; return the release folder."""
+    assignment = load_assignment(name)
+    source_dir = solutions / name
+    source_path = source_dir / assignment.notebook
+    if not source_path.is_file():
+        raise ReleaseError(f"{source_path} does not exist.")
+    source = lint_source(source_path, assignment)
+    with tempfile.TemporaryDirectory(prefix=f"coursekit-release-{name}-") as tmp:
+        course = Path(tmp)
+        stage = course / "source" / name
+        shutil.copytree(source_dir, stage, ignore=shutil.ignore_patterns(
+            ".ipynb_checkpoints", "__pycache__", "data"))
+        for dataset in assignment.notebook_datasets:
+            shutil.copytree(find_data_dir(dataset), stage / "data" / dataset)
+        execute_source(nbformat.read(stage / assignment.notebook, as_version=4), stage,
+                       source_path)
+        built = generate(course, name)
+        normalize(built / assignment.notebook)
+        leaks = leaked_lines(source, nbformat.read(built / assignment.notebook, as_version=4))
+        if leaks:
+            raise ReleaseError(f"the generated {assignment.notebook} still shows solution or "
+                               f"hidden-test lines, e.g. {leaks[0]!r}; check the markers.")
+        swap_in(built, assignments / name)
+    print(f"{name}: released {assignments / name}")
+    return assignments / name

@@ -1,0 +1,119 @@
+"""Building submissions for the tests: the reference, variants, mutants and hostile notebooks.
+
+A "solved" notebook is the source with its hidden tests removed and its solution markers dropped,
+which is what a perfect student hands in. A variant or mutant replaces the definitions of the
+functions its file defines, in the cells where the notebook defines them.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+from pathlib import Path
+
+import nbformat
+
+from coursekit.paths import ASSIGNMENTS, ROOT, SOLUTIONS
+from coursekit.release import HIDDEN_MARKERS, SOLUTION_MARKERS
+
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def strip_hidden(source: str) -> str:
+    """``source`` without its hidden-test regions and without solution marker lines."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if HIDDEN_MARKERS[0] in line:
+            hidden = True
+        elif HIDDEN_MARKERS[1] in line:
+            hidden = False
+        elif not hidden and not any(marker in line for marker in SOLUTION_MARKERS):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def solved(assignment: str) -> nbformat.NotebookNode:
+    """The source notebook as a perfect student would submit it."""
+    notebook = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in notebook.cells:
+        cell.source = strip_hidden(cell.source)
+    return notebook
+
+
+def blank(assignment: str) -> nbformat.NotebookNode:
+    """The student release, untouched."""
+    return nbformat.read(ASSIGNMENTS / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def definitions(source: str) -> dict[str, str]:
+    """Top-level function name -> its full source text (decorators included)."""
+    lines = source.splitlines()
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+            found[node.name] = "\n".join(lines[start:node.end_lineno])
+    return found
+
+
+def with_definitions(notebook: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` whose functions are replaced by those defined in ``source``.
+
+    The module-level imports of ``source`` are added to the first replaced cell.
+    """
+    notebook = copy.deepcopy(notebook)
+    replacements = definitions(source)
+    imports = "\n".join(ast.get_source_segment(source, node) for node in ast.parse(source).body
+                        if isinstance(node, ast.Import | ast.ImportFrom))
+    placed = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            existing = definitions(cell.source)
+        except SyntaxError:
+            continue
+        names = [n for n in existing if n in replacements]
+        if not names:
+            continue
+        text = cell.source
+        for name in names:
+            text = text.replace(existing[name], replacements[name])
+            placed.add(name)
+        cell.source = (imports + "\n" + text) if imports else text
+    missing = set(replacements) - placed
+    if missing:
+        raise ValueError(f"the notebook defines no {sorted(missing)}")
+    return notebook
+
+
+def corpus(assignment: str, kind: str) -> list[Path]:
+    """The variant files of one kind ("correct" or "mutants")."""
+    return sorted((CORPUS / assignment / kind).glob("*.py"))
+
+
+def module_constant(path: Path, name: str) -> list[str]:
+    """A list constant such as ``LOSES`` from a corpus file, without running it."""
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name
+                                                for t in node.targets):
+            return list(ast.literal_eval(node.value))
+    return []
+
+
+def appended(notebook: nbformat.NotebookNode, *sources: str) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` with code cells added at the end."""
+    notebook = copy.deepcopy(notebook)
+    notebook.cells.extend(nbformat.v4.new_code_cell(s) for s in sources)
+    return notebook
+
+
+def write(notebook: nbformat.NotebookNode | str, path: Path) -> Path:
+    """Write a notebook (or raw text, for malformed files) to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(notebook, str):
+        path.write_text(notebook)
+    else:
+        path.write_text(json.dumps(notebook, indent=1))
+    return path

@@ -1,0 +1,154 @@
+"""The engine's parts on their own: the wire, notebook reading, the kernel's limits."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.engine import probe
+from autograder.engine.assignment import Assignment
+from autograder.engine.checks import Check, CheckFailed, as_array, expect_close
+from autograder.engine.judge import redact
+from autograder.engine.kernel import Limits, StudentKernel, unprivileged_user
+from autograder.engine.notebook import NotebookError, find_notebook, read_code_cells
+
+
+def test_wire_round_trip_keeps_structure_and_dtypes(tmp_path):
+    value = {"weights": [np.arange(6.0).reshape(2, 3), np.float32(1.5)], "n": 3, "none": None,
+             "pair": (True, "text"), "rng": probe.Seeded(4), "odd": object()}
+    probe.save(tmp_path / "v", value=value)
+    back = probe.load(tmp_path / "v")["value"]
+    assert np.array_equal(back["weights"][0], value["weights"][0])
+    assert back["weights"][1].dtype == np.float32
+    assert back["pair"] == (True, "text") and back["n"] == 3 and back["none"] is None
+    assert back["rng"].integers(1000) == np.random.default_rng(4).integers(1000)
+    assert back["odd"] == probe.Other("object")
+
+
+def test_wire_reads_dataset_rows_scaled(tmp_path):
+    np.save(tmp_path / "images.npy", np.arange(12, dtype=np.uint8).reshape(4, 3))
+    rows = probe.unpack(probe.pack(probe.Rows("images", 1, 3, 255.0), {}), {}, tmp_path)
+    assert rows.dtype == np.float64 and rows.shape == (2, 3)
+    assert np.allclose(rows * 255, [[3, 4, 5], [6, 7, 8]])
+
+
+def test_wire_refuses_pickled_objects(tmp_path):
+    np.savez(tmp_path / "v.npz", a0=np.array([{"code": 1}], dtype=object))
+    (tmp_path / "v").write_text(json.dumps({"value": {"t": "array", "key": "a0"}}))
+    with pytest.raises(ValueError, match="pickle"):
+        probe.load(tmp_path / "v")
+
+
+def test_answer_call_reports_missing_raised_and_in_place_arguments():
+    def grow(a):
+        a += 1
+        return "done"
+
+    namespace = {"grow": grow, "broken": lambda: 1 / 0, "number": 3}
+    assert probe.answer_call(namespace, "nope", [], {}, [])["status"] == "missing"
+    assert probe.answer_call(namespace, "number", [], {}, [])["status"] == "not_callable"
+    raised = probe.answer_call(namespace, "broken", [], {}, [])
+    assert raised["status"] == "raised" and raised["error"]["type"] == "ZeroDivisionError"
+    answer = probe.answer_call(namespace, "grow", [np.zeros(2)], {}, [0])
+    assert answer["result"] == "done" and np.array_equal(answer["args_after"][0], [1, 1])
+
+
+def write_notebook(path: Path, cells: list) -> Path:
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}))
+    return path
+
+
+def test_notebook_reading_keeps_code_cells_in_order(tmp_path):
+    path = write_notebook(tmp_path / "a.ipynb", [
+        {"cell_type": "markdown", "source": "# title"},
+        {"cell_type": "code", "source": ["x = 1\n", "y = 2"]},
+        {"cell_type": "code", "source": "   "},
+        {"cell_type": "code", "source": "print(x)"},
+    ])
+    cells = read_code_cells(path)
+    assert [(c.number, c.source) for c in cells] == [(2, "x = 1\ny = 2"), (4, "print(x)")]
+    assert cells[0].label == 'cell 2 ("x = 1")'
+
+
+def test_malformed_json_names_line_and_column(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text('{"cells": [\n  {"cell_type": ')
+    with pytest.raises(NotebookError, match="line 2"):
+        read_code_cells(path)
+
+
+def test_find_notebook_prefers_the_expected_name_then_the_largest(tmp_path):
+    write_notebook(tmp_path / "big.ipynb", [{"cell_type": "code", "source": "x" * 500}])
+    write_notebook(tmp_path / "small.ipynb", [])
+    assert find_notebook(tmp_path, "hw1.ipynb").name == "big.ipynb"
+    write_notebook(tmp_path / "hw1.ipynb", [])
+    assert find_notebook(tmp_path, "hw1.ipynb").name == "hw1.ipynb"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(NotebookError, match="No notebook"):
+        find_notebook(empty, "hw1.ipynb")
+
+
+def test_checks_must_add_up_to_question_points():
+    check = Check("Q1", "Q1 something", 3, lambda student, rng: None)
+    with pytest.raises(ValueError, match="add up"):
+        Assignment("x", "x.ipynb", {"Q1": 4}, [check])
+    with pytest.raises(ValueError, match="must start with"):
+        Assignment("x", "x.ipynb", {"Q1": 3}, [Check("Q1", "something", 3, check.run)])
+
+
+def test_check_messages_say_expected_and_got():
+    with pytest.raises(CheckFailed, match=r"expected \(784, 32\), got \(32, 784\)"):
+        as_array(np.zeros((32, 784)), "weights[0]", (784, 32))
+    with pytest.raises(CheckFailed, match="NaN"):
+        expect_close(np.array([np.nan]), np.array([1.0]), "loss", 1e-6)
+
+
+def test_redaction_hides_quotes_of_hidden_files():
+    hidden = Path(__file__).resolve().parents[1] / "autograder" / "hw1" / "checks.py"
+    quoted = "\n".join(hidden.read_text().splitlines()[:5])
+    assert "withheld" in redact(quoted)
+    assert redact("name 'np' is not defined") == "name 'np' is not defined"
+
+
+@pytest.fixture
+def kernel():
+    root = Path(tempfile.mkdtemp())
+    root.chmod(0o711)
+    work = root / "work"
+    work.mkdir()
+    if unprivileged_user():
+        os.chown(work, *unprivileged_user())
+    with StudentKernel(work, Limits(memory_bytes=1_500_000_000)) as running:
+        yield running
+    shutil.rmtree(root)
+
+
+def test_kernel_stops_loops_and_survives_errors(kernel):
+    assert kernel.execute("x = 41", 10).status == "ok"
+    assert kernel.execute("while True:\n    pass", 1).status == "timeout"
+    assert kernel.execute("1 / 0", 10).error.startswith("ZeroDivisionError")
+    assert kernel.execute("print(x + 1)", 10).output_tail == "42\n"
+
+
+def test_kernel_memory_is_capped(kernel):
+    outcome = kernel.execute("import numpy as np\nbig = np.ones(400_000_000)", 10)
+    assert outcome.status == "error" and "MemoryError" in outcome.error
+
+
+def test_kernel_death_is_reported(kernel):
+    assert kernel.execute("import os\nos._exit(3)", 10).status == "died"
+    assert not kernel.alive()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dropping privileges needs root")
+def test_kernel_runs_as_an_unprivileged_user(kernel):
+    outcome = kernel.execute("import os\nprint(os.geteuid())", 10)
+    assert outcome.output_tail.strip() == str(unprivileged_user()[0]) != "0"

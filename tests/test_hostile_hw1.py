@@ -1,0 +1,153 @@
+"""What students really do, and what a hostile notebook tries: every run ends, within its limits,
+with a results.json that lists every check and scores the honest part."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import nbformat
+import pytest
+from conftest import HW1, quick, scores
+from submissions import appended, corpus, solved, with_definitions, write
+
+from coursekit.grade import grade_one
+from coursekit.paths import AUTOGRADER
+
+pytestmark = pytest.mark.slow
+FULL = {q: float(p) for q, p in HW1.questions.items()}
+FAST = quick(HW1, cell_seconds=5, call_seconds=5, budget_seconds=240)
+MISSING_DERIVATIVE = next(p for p in corpus("hw1", "mutants") if "derivative" in p.stem)
+
+
+def after_first_code_cell(*sources: str) -> nbformat.NotebookNode:
+    """The solved notebook with cells inserted right after its first code cell (the imports)."""
+    notebook = solved("hw1")
+    first = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code")
+    for offset, source in enumerate(sources, start=1):
+        notebook.cells.insert(first + offset, nbformat.v4.new_code_cell(source))
+    return notebook
+
+
+def assert_complete_and_bounded(results: dict, assignment=FAST) -> None:
+    assert [t["name"] for t in results["tests"]] == [c.name for c in assignment.checks]
+    assert results["execution_time"] < assignment.limits.budget_seconds + 30
+
+
+@pytest.mark.parametrize("source", [
+    "while True:\n    pass",
+    "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
+    "import sys\nsys.exit('bye')",
+    "import os\nos._exit(1)",
+    "hog = []\nwhile True:\n    hog.append(bytearray(10**7))",
+    "for _ in range(10**6):\n    print('x' * 1000)",
+    "raise RuntimeError('a cell that raises')",
+], ids=["infinite-loop", "loop-ignoring-interrupts", "sys-exit", "os-exit", "memory-hog",
+        "huge-print", "raises"])
+def test_a_hostile_cell_costs_nothing_else(grade_notebook, source):
+    results = grade_notebook(after_first_code_cell(source), assignment=FAST)
+    assert_complete_and_bounded(results)
+    assert scores(results) == FULL
+    assert "cell" in results["output"]
+
+
+def test_infinite_loop_inside_a_graded_function_costs_its_questions(grade_notebook):
+    looping = ("def train_one_sample(x, y, weights, biases, learning_rate=0.003):\n"
+               "    while True:\n        pass\n")
+    results = grade_notebook(with_definitions(solved("hw1"), looping), assignment=FAST)
+    assert_complete_and_bounded(results)
+    got = scores(results)
+    assert got["Q1"] == FULL["Q1"] and got["Q2"] == FULL["Q2"]
+    assert got["Q3"] < FULL["Q3"] and got["Q4"] == 0
+    assert any("took longer than" in t["output"] for t in results["tests"])
+
+
+def test_memory_hog_inside_a_graded_function_costs_only_that_check(grade_notebook):
+    hog = ("import numpy as np\n"
+           "def evaluate(X, Y, weights, biases):\n"
+           "    waste = np.ones((10**6, 10**4))\n"
+           "    return 0.0, 0.0\n")
+    results = grade_notebook(with_definitions(solved("hw1"), hog), assignment=FAST)
+    got = scores(results)
+    assert got["Q2"] < FULL["Q2"]
+    assert got["Q1"] == FULL["Q1"] and got["Q3"] == FULL["Q3"] and got["Q4"] == FULL["Q4"]
+    assert any("MemoryError" in t["output"] for t in results["tests"])
+
+
+def test_monkeypatching_numpy_and_the_grader_gains_nothing(grade_notebook):
+    patch = ("import sys, types\nimport numpy as np\n"
+             "np.allclose = lambda *a, **k: True\n"
+             "np.testing.assert_allclose = lambda *a, **k: None\n"
+             "np.linalg.norm = lambda *a, **k: 0.0\n"
+             "fake = types.ModuleType('autograder')\n"
+             "fake.check_question = lambda *a, **k: 100\n"
+             "sys.modules['autograder'] = sys.modules['autograder.engine'] = fake\n")
+    wrong = with_definitions(solved("hw1"), MISSING_DERIVATIVE.read_text())
+    results = grade_notebook(appended(wrong, patch))
+    assert scores(results)["Q3"] < FULL["Q3"]
+
+
+def test_a_results_file_written_by_the_student_is_replaced(tmp_path):
+    out = tmp_path / "out" / "results.json"
+    out.parent.mkdir()
+    out.parent.chmod(0o755)
+    forged = json.dumps({"score": 1000, "tests": []})
+    cell = (f"import pathlib\nfor p in [{str(out)!r}, '/autograder/results/results.json']:\n"
+            f"    try:\n        pathlib.Path(p).write_text({forged!r})\n"
+            "    except OSError as error:\n        print(error)\n")
+    wrong = with_definitions(solved("hw1"), MISSING_DERIVATIVE.read_text())
+    submission = write(appended(wrong, cell), tmp_path / "hw1.ipynb")
+    grade_one("hw1", submission, out)
+    final = json.loads(out.read_text())
+    assert final["score"] < 100 and len(final["tests"]) == len(HW1.checks)
+
+
+def test_reading_the_autograder_files_leaks_nothing(grade_notebook):
+    hidden = AUTOGRADER / "hw1" / "checks.py"
+    thief = ("def init_params(layer_sizes, rng):\n"
+             f"    raise Exception(open({str(hidden)!r}).read())\n")
+    results = grade_notebook(with_definitions(solved("hw1"), thief))
+    shown = json.dumps(results)
+    secret = [line.strip() for line in hidden.read_text().splitlines() if len(line.strip()) > 30]
+    assert not [line for line in secret if line in shown]
+    assert scores(results)["Q1"] == 0
+
+
+def test_a_renamed_notebook_in_a_folder_is_found(tmp_path):
+    folder = tmp_path / "submission"
+    write(solved("hw1"), folder / "hw1 (2).ipynb")
+    write(nbformat.v4.new_notebook(), folder / "scratch.ipynb")
+    results = json.loads(grade_one_path(folder, tmp_path).read_text())
+    assert results["score"] == 100
+
+
+def grade_one_path(submission, tmp_path):
+    out = tmp_path / "results.json"
+    grade_one("hw1", submission, out)
+    return out
+
+
+def test_deleted_and_duplicated_cells_still_grade_the_functions(grade_notebook):
+    notebook = solved("hw1")
+    kept = [c for c in notebook.cells
+            if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("grade")]
+    notebook.cells = [cell for c in kept for cell in (c, copy.deepcopy(c))]
+    results = grade_notebook(notebook)
+    assert scores(results) == FULL
+
+
+def test_malformed_notebook_json_gets_every_check_at_zero_with_a_reason(grade_notebook):
+    text = json.dumps(solved("hw1"))[:5000]
+    results = grade_notebook(text)
+    assert results["score"] == 0
+    assert [t["name"] for t in results["tests"]] == [c.name for c in HW1.checks]
+    assert all("not a valid notebook" in t["output"] for t in results["tests"])
+
+
+def test_wrong_signature_and_hard_coded_answers_lose_their_questions(grade_notebook):
+    cheats = ("def backprop_sample(x, y, params):\n    return 0.0, [], []\n\n\n"
+              "def forward_sample(x, y, weights, biases):\n"
+              "    return 2.302585092994046, one_hot(0)\n")
+    got = scores(grade_notebook(with_definitions(solved("hw1"), cheats)))
+    assert got["Q1"] == FULL["Q1"]
+    assert got["Q2"] < FULL["Q2"] and got["Q3"] == 0

@@ -1,0 +1,117 @@
+"""The judge on a toy assignment: fast checks of the whole path from notebook to results."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder.engine.assignment import Assignment
+from autograder.engine.checks import Check, CheckFailed, expect_close
+from autograder.engine.judge import grade, write_results
+from autograder.engine.kernel import Limits
+
+
+def check_add(student, rng):
+    a, b = rng.normal(size=3), rng.normal(size=3)
+    expect_close(student.call("add", a, b), a + b, "add(a, b)", 1e-12)
+
+
+def check_scale(student, rng):
+    values = rng.normal(size=4)
+    result, (after,) = student.call("scale_in_place", values, 3.0, return_args=(0,))
+    if result is not None:
+        raise CheckFailed("scale_in_place should return None.")
+    expect_close(after, 3.0 * values, "the scaled array", 1e-12)
+
+
+TOY = Assignment(
+    name="toy", notebook="toy.ipynb", questions={"Q1": 2, "Q2": 1},
+    checks=[Check("Q1", "Q1 add: sums arrays", 2, check_add),
+            Check("Q2", "Q2 scale_in_place: changes the caller's array", 1, check_scale)],
+    kernel_files=(), limits=Limits(cell_seconds=3, call_seconds=3, budget_seconds=60),
+)
+CORRECT = ["import numpy as np",
+           "def add(a, b):\n    return a + b",
+           "def scale_in_place(values, factor):\n    values *= factor"]
+
+
+def toy_notebook(*cells: str) -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    return notebook
+
+
+@pytest.fixture
+def grade_toy(tmp_path):
+    def run(*cells: str) -> dict:
+        path = tmp_path / "toy.ipynb"
+        nbformat.write(toy_notebook(*cells), path)
+        return grade(TOY, path)
+    return run
+
+
+def by_name(results):
+    return {t["name"].split(" ")[0]: t for t in results["tests"]}
+
+
+def test_correct_toy_gets_full_marks_in_gradescope_schema(grade_toy, tmp_path):
+    results = grade_toy(*CORRECT)
+    assert results["score"] == 3
+    for test in results["tests"]:
+        assert set(test) == {"name", "score", "max_score", "output", "visibility"}
+    write_results(results, tmp_path / "out" / "results.json")
+    assert json.loads((tmp_path / "out" / "results.json").read_text()) == results
+
+
+def test_lists_instead_of_arrays_are_accepted(grade_toy):
+    results = grade_toy("def add(a, b):\n    return [x + y for x, y in zip(a, b)]",
+                        CORRECT[2])
+    assert results["score"] == 3
+
+
+def test_wrong_and_missing_functions_say_what_and_where(grade_toy):
+    results = grade_toy("def add(a, b):\n    return a - b")
+    tests = by_name(results)
+    assert tests["Q1"]["score"] == 0 and "relative difference" in tests["Q1"]["output"]
+    assert "Expected a function named scale_in_place" in tests["Q2"]["output"]
+
+
+def test_rebinding_instead_of_in_place_is_caught(grade_toy):
+    results = grade_toy(CORRECT[1], "def scale_in_place(values, factor):\n"
+                                    "    values = values * factor")
+    assert by_name(results)["Q2"]["score"] == 0
+
+
+def test_a_function_that_loops_is_stopped_and_the_rest_still_graded(grade_toy):
+    results = grade_toy("def add(a, b):\n    while True:\n        pass", CORRECT[2])
+    tests = by_name(results)
+    assert "took longer than 3 s" in tests["Q1"]["output"] and tests["Q2"]["score"] == 1
+
+
+def test_a_function_that_kills_its_process_is_survived(grade_toy):
+    results = grade_toy("import os\ndef add(a, b):\n    os._exit(1)", CORRECT[2])
+    tests = by_name(results)
+    assert "stopped the Python process" in tests["Q1"]["output"] and tests["Q2"]["score"] == 1
+
+
+def test_same_submission_same_score_and_messages(grade_toy):
+    first = grade_toy("import numpy as np\ndef add(a, b):\n    return a + b + 1e-3 * np.sign(a)",
+                      CORRECT[2])
+    second = grade_toy("import numpy as np\ndef add(a, b):\n    return a + b + 1e-3 * np.sign(a)",
+                       CORRECT[2])
+    assert [t["output"] for t in first["tests"]] == [t["output"] for t in second["tests"]]
+
+
+def test_numpy_results_of_odd_types_are_explained(grade_toy):
+    results = grade_toy("def add(a, b):\n    return {'sum': 'a+b'}", CORRECT[2])
+    assert "should be a numpy array" in by_name(results)["Q1"]["output"]
+
+
+def test_exec_time_and_summary_are_reported(grade_toy):
+    results = grade_toy("raise ValueError('oops')", *CORRECT)
+    assert results["score"] == 3
+    assert "cell 1" in results["output"] and "ValueError: oops" in results["output"]
+    assert np.isfinite(results["execution_time"])
