@@ -24,13 +24,17 @@ SUBSET_VARIABLE = "COURSEKIT_GRADING_SUBSET"
 
 
 def rel_error(x, y) -> float:
-    """Largest relative error between ``x`` and ``y``: max |x - y| / max(1e-8, |x| + |y|).
+    """Relative error between two arrays of the same shape: |x - y| / (|x| + |y|), with |.| the
+    Euclidean norm over all entries (0 when both are zero, inf when x or y is not finite).
 
-    Around 1e-9 or smaller means two computations agree (for example an analytic gradient and a
-    finite-difference one); above 1e-5 usually means a bug.
+    Around 1e-9 means two computations agree (an analytic gradient and a finite-difference one,
+    say); above 1e-6 points to a bug.
     """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        return float("inf")
+    denominator = np.linalg.norm(x) + np.linalg.norm(y)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(x - y) / denominator)
 
 
 def find_data_dir(name: str) -> Path:

@@ -8,6 +8,7 @@ or hidden-test line. Any failure names the cell and leaves the previous release 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -95,11 +96,13 @@ def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:
     return notebook
 
 
-def execute_source(notebook: nbformat.NotebookNode, folder: Path, path: Path) -> None:
-    """Run the source top to bottom in ``folder``; ReleaseError naming the first failing cell."""
+def execute_source(notebook: nbformat.NotebookNode, folder: Path, path: Path,
+                   env: dict[str, str]) -> None:
+    """Run the source top to bottom in ``folder`` with ``env`` added to the kernel's environment
+    (the grader's settings); ReleaseError naming the first failing cell."""
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(folder)}})
-    with client.setup_kernel():
+    with client.setup_kernel(env={**os.environ, **env}):
         for index, cell in enumerate(notebook.cells):
             try:
                 client.execute_cell(cell, index)
@@ -109,17 +112,23 @@ def execute_source(notebook: nbformat.NotebookNode, folder: Path, path: Path) ->
                                    f"does not pass its own checks: {last}") from None
 
 
-def generate(course: Path, name: str) -> Path:
-    """Run nbgrader's generate_assignment in ``course``; return the generated folder."""
+def start_generate(course: Path, name: str) -> subprocess.Popen:
+    """Start nbgrader's generate_assignment in ``course`` (it runs while the source executes)."""
     command = [sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force",
                "--CourseDirectory.root=" + str(course), "--CourseDirectory.source_directory=source",
                "--CourseDirectory.release_directory=release",
                "--CourseDirectory.db_url=sqlite:///" + str(course / "gradebook.db"),
                "--CourseDirectory.ignore=['.ipynb_checkpoints', '__pycache__', '*.pyc']",
                "--log-level=WARN"]
-    done = subprocess.run(command, cwd=course, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise ReleaseError(f"nbgrader generate_assignment {name} failed:\n{done.stderr[-2000:]}")
+    return subprocess.Popen(command, cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def finish_generate(process: subprocess.Popen, course: Path, name: str) -> Path:
+    """Wait for nbgrader; return the generated folder."""
+    _, errors = process.communicate()
+    if process.returncode != 0:
+        raise ReleaseError(f"nbgrader generate_assignment {name} failed:\n{errors[-2000:]}")
     return course / "release" / name
 
 
@@ -179,9 +188,15 @@ def release(name: str, solutions: Path = SOLUTIONS, assignments: Path = ASSIGNME
             ".ipynb_checkpoints", "__pycache__", "data"))
         for dataset in assignment.notebook_datasets:
             shutil.copytree(find_data_dir(dataset), stage / "data" / dataset)
-        execute_source(nbformat.read(stage / assignment.notebook, as_version=4), stage,
-                       source_path)
-        built = generate(course, name)
+        generating = start_generate(course, name)
+        try:
+            execute_source(nbformat.read(stage / assignment.notebook, as_version=4), stage,
+                           source_path, assignment.kernel_env)
+        except BaseException:
+            generating.kill()
+            generating.wait()
+            raise
+        built = finish_generate(generating, course, name)
         normalize(built / assignment.notebook)
         leaks = leaked_lines(source, nbformat.read(built / assignment.notebook, as_version=4))
         if leaks:

@@ -92,6 +92,8 @@ def test_a_damaged_file_is_refused(tmp_path):
         provision(data_dir=tmp_path, log=lambda line: None)
 
 
-def test_rel_error_is_the_cs231n_form():
+def test_rel_error_is_relative_to_the_norms():
     assert rel_error(np.array([1.0, 2.0]), np.array([1.0, 2.0])) == 0
     assert rel_error(1.0, 3.0) == pytest.approx(0.5)
+    assert rel_error(np.zeros(3), np.zeros(3)) == 0
+    assert rel_error(np.array([np.nan]), np.array([1.0])) == float("inf")

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from autograder.engine.probe import Other
+from coursekit.course_utils import rel_error
 
 
 class CheckFailed(AssertionError):
@@ -111,21 +112,13 @@ def as_sequence(value: Any, what: str, length: int) -> list:
     return list(value)
 
 
-def relative_difference(got: np.ndarray, expected: np.ndarray) -> float:
-    """‖got − expected‖ / (‖got‖ + ‖expected‖), 0 when both are zero, inf when not finite."""
-    if not np.all(np.isfinite(got)):
-        return float("inf")
-    denominator = np.linalg.norm(got) + np.linalg.norm(expected)
-    return 0.0 if denominator == 0 else float(np.linalg.norm(got - expected) / denominator)
-
-
 def expect_close(got: np.ndarray, expected: np.ndarray, what: str, tolerance: float,
                  hint: str = "") -> None:
     """CheckFailed unless ``got`` matches ``expected`` to ``tolerance`` (relative difference)."""
     got = as_array(got, what, expected.shape)
     if not np.all(np.isfinite(got)):
         raise CheckFailed(f"{what} contains NaN or inf. {hint}".strip())
-    error = relative_difference(got, expected)
+    error = rel_error(got, expected)
     if error > tolerance:
         raise CheckFailed(f"{what} is not right: relative difference {error:.1e} from the expected "
                           f"values (allowed {tolerance:.0e}). {hint}".strip())

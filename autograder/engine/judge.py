@@ -190,7 +190,10 @@ def interpret(function: str, answer: dict, with_args: bool) -> Any:
         raise StudentError(f"{function} in your notebook is not a function.")
     if status in ("raised", "unsendable"):
         error = answer.get("error") or {}
-        where = f" at {error['where']}" if error.get("where") else ""
+        if error.get("type") == "NotImplementedError":
+            raise StudentError(f"{function} is not written yet: replace "
+                               "`raise NotImplementedError()` in its cell with your code.")
+        where = f" (line {error['where']} of its cell)" if error.get("where") else ""
         verb = "raised" if status == "raised" else "returned something that could not be read:"
         message = redact(str(error.get("message", ""))[:300])
         raise StudentError(f"Calling {function} {verb} {error.get('type', 'an error')}: "

@@ -22,11 +22,11 @@ from autograder.engine.checks import (
     as_number,
     as_sequence,
     expect_close,
-    relative_difference,
 )
 from autograder.engine.kernel import Limits
 from autograder.engine.probe import Rows, Seeded
 from autograder.hw1 import reference as ref
+from coursekit.course_utils import rel_error
 
 LAYERS = [784, 32, 32, 10]
 SMALL_NETS = [[6, 5, 4], [4, 7, 7, 3], [10, 8, 6, 6, 5]]
@@ -255,7 +255,7 @@ def gradient_check(student: Student, rng: np.random.Generator, which: int) -> No
         weights, biases = copies(weights), copies(biases)
         numeric = finite_differences(x, y, weights, biases, (weights, biases)[which - 1])
         for i, (got, expected) in enumerate(zip(answer[which], numeric, strict=True)):
-            error = relative_difference(got, expected)
+            error = rel_error(got, expected)
             if error > 1e-6:
                 raise CheckFailed(
                     f"{label}[{i}] (shape {got.shape}) does not match finite differences of the "

@@ -1,0 +1,1 @@
+../../coursekit/course_utils.py
