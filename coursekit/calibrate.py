@@ -1,6 +1,7 @@
 """`coursekit calibrate`: set an assignment's accuracy threshold from many full training runs.
 
-The reference and every correct variant in ``tests/corpus/<hw>/correct/`` train from ``seeds``
+The reference, the source notebook's solution, and the solution with each correct variant of
+``tests/corpus/<hw>/correct/`` in place of its functions, train from ``seeds``
 starting points; the threshold sits ``margin`` below the worst of those runs (never below the
 course's floor). Every mutant in ``tests/corpus/<hw>/mutants/`` is trained once, to show what broken
 learning reaches. The figures go to ``calibration.json`` (read by the checks) and a readable
@@ -9,6 +10,7 @@ learning reaches. The figures go to ``calibration.json`` (read by the checks) an
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import os
@@ -20,24 +22,41 @@ from pathlib import Path
 
 from autograder.engine.assignment import load_assignment
 from autograder.engine.inline import InProcessStudent, rows_folder
-from coursekit.paths import ROOT
+from coursekit.paths import ROOT, SOLUTIONS
 
 CORPUS = ROOT / "tests" / "corpus"
 
 
+def solution_definitions(assignment_name: str) -> str:
+    """The imports and function definitions of the source notebook (its solution code)."""
+    notebook = json.loads((SOLUTIONS / assignment_name / f"{assignment_name}.ipynb").read_text())
+    parts = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef):
+                parts.append(ast.get_source_segment(source, node))
+    return "\n\n".join(p for p in parts if "course_utils" not in p and "autograder" not in p)
+
+
 def implementation(assignment_name: str, variant: Path | None) -> dict:
-    """A namespace holding the reference solution, with ``variant``'s definitions on top."""
-    reference = __import__(f"autograder.{assignment_name}.reference", fromlist=["*"])
-    namespace = dict(vars(reference))
+    """A namespace like a notebook's: ``"reference"`` is autograder/<hw>/reference.py; otherwise
+    the source notebook's solution with ``variant``'s definitions (if any) replacing its own."""
+    if variant == "reference":
+        return dict(vars(__import__(f"autograder.{assignment_name}.reference", fromlist=["*"])))
+    namespace: dict = {}
+    exec(compile(solution_definitions(assignment_name), "solution", "exec"), namespace)  # noqa: S102
     if variant is not None:
-        exec(compile(variant.read_text(), str(variant), "exec"), namespace)  # noqa: S102
+        exec(compile(Path(variant).read_text(), str(variant), "exec"), namespace)  # noqa: S102
     return namespace
 
 
 def train_once(assignment_name: str, variant: str | None, seed: int) -> float:
     """Test accuracy of one full training run (runs in a worker process)."""
     assignment = load_assignment(assignment_name)
-    namespace = implementation(assignment_name, Path(variant) if variant else None)
+    namespace = implementation(assignment_name, variant)
     student = InProcessStudent(namespace, rows_folder(assignment))
     return assignment.calibration.train(student, seed)
 
@@ -50,7 +69,7 @@ def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
     if calibration is None:
         raise ValueError(f"{assignment_name} has no accuracy threshold to calibrate")
     report = report or calibration.report
-    correct = {"reference": None} | {p.stem: str(p) for p in
+    correct = {"reference": "reference", "solution notebook": None} | {p.stem: str(p) for p in
                                      sorted((CORPUS / assignment_name / "correct").glob("*.py"))}
     mutants = {p.stem: str(p) for p in sorted((CORPUS / assignment_name / "mutants").glob("*.py"))}
     jobs = [(name, path, seed) for name, path in correct.items() for seed in range(seeds)]

@@ -139,7 +139,8 @@ def describe_exception(error: BaseException) -> dict:
     """The type, message and innermost student line of an exception, as small JSON."""
     frames = traceback.extract_tb(error.__traceback__)
     student = [f for f in frames if f.filename != __file__]
-    where = f"{student[-1].lineno}: {student[-1].line}" if student else ""
+    where = (f"{student[-1].lineno}" + (f": {student[-1].line}" if student[-1].line else "")
+             if student else "")
     return {"type": type(error).__name__, "message": str(error)[:MAX_ERROR_CHARS],
             "where": where[:200]}
 

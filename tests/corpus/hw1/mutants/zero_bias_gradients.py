@@ -1,0 +1,21 @@
+"""Mutant: bias gradients are returned as zeros."""
+import numpy as np
+
+LOSES = ["Q3"]
+MAY_ALSO_LOSE = ["Q4"]
+
+
+def backprop_sample(x, y, weights, biases):
+    activations = [x]
+    for W, b in zip(weights[:-1], biases[:-1]):
+        activations.append(sigmoid(activations[-1] @ W + b))
+    probs = softmax(activations[-1] @ weights[-1] + biases[-1])
+    loss = cross_entropy(one_hot(y, probs.size), probs)
+    delta = probs - one_hot(y, probs.size)
+    weight_grads, bias_grads = [None] * len(weights), [np.zeros_like(b) for b in biases]
+    for layer in reversed(range(len(weights))):
+        a_in = activations[layer]
+        weight_grads[layer] = np.outer(a_in, delta)
+        if layer > 0:
+            delta = (weights[layer] @ delta) * a_in * (1.0 - a_in)
+    return loss, weight_grads, bias_grads
