@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 ASSIGNMENTS = ("hw1",)
-
-
-def _use_venv_bin() -> None:
-    """Tools such as nbgrader shell out to scripts (alembic) that live beside our Python."""
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -102,5 +94,4 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    _use_venv_bin()
     return args.run(args)

@@ -120,8 +120,10 @@ def start_generate(course: Path, name: str) -> subprocess.Popen:
                "--CourseDirectory.db_url=sqlite:///" + str(course / "gradebook.db"),
                "--CourseDirectory.ignore=['.ipynb_checkpoints', '__pycache__', '*.pyc']",
                "--log-level=WARN"]
+    # nbgrader shells out to `alembic`, which lives beside this Python, not always on PATH.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     return subprocess.Popen(command, cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, env={**os.environ, "PATH": path})
 
 
 def finish_generate(process: subprocess.Popen, course: Path, name: str) -> Path:
