@@ -22,7 +22,7 @@ import numpy as np
 from autograder.engine import probe
 from autograder.engine.assignment import Assignment
 from autograder.engine.checks import Check, StudentError, Verdict, judge
-from autograder.engine.kernel import Outcome, StudentKernel, unprivileged_user
+from autograder.engine.kernel import Limits, Outcome, StudentKernel, unprivileged_user
 from autograder.engine.notebook import CodeCell, NotebookError, find_notebook, read_code_cells
 
 PROBE_FILE = "coursekit_probe.py"
@@ -93,8 +93,11 @@ class Session:
             outcome = self.kernel.execute(cell.source, timeout)
             if outcome.status == "ok":
                 self.good_cells.append(cell)
-            else:
-                self.problems.append(f"{cell.label} {describe(outcome)}")
+                continue
+            self.problems.append(f"{cell.label} {describe(outcome, self.assignment.limits)}")
+            if outcome.error.startswith("MemoryError"):
+                # what it allocated may still be held by a variable: start again without it
+                self.kernel.kill()
 
     def ensure_kernel(self) -> None:
         """A running kernel holding the state of every cell that ran cleanly."""
@@ -113,8 +116,11 @@ class Session:
             self.kernel.kill()
 
 
-def describe(outcome: Outcome) -> str:
+def describe(outcome: Outcome, limits: Limits) -> str:
     """A student-facing sentence for a cell that did not finish cleanly."""
+    if outcome.error.startswith("MemoryError"):
+        return (f"ran out of memory (the limit is {limits.memory_bytes // 10**6} MB of address "
+                "space) and was left out; the notebook was re-run without it")
     if outcome.status == "error":
         return f"raised {redact(outcome.error)}"
     if outcome.status == "timeout":
