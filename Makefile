@@ -34,7 +34,7 @@ autograder: data
 	$(BIN)/coursekit autograder
 
 test: setup data
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: setup
 	$(BIN)/ruff check .
