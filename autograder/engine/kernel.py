@@ -8,6 +8,7 @@ that runs past it is interrupted, and a kernel that ignores the interrupt is kil
 
 from __future__ import annotations
 
+import functools
 import os
 import pwd
 import queue
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,15 +70,25 @@ class _Output:
         return "".join(self.text)[-OUTPUT_TAIL_CHARS:]
 
 
+@functools.cache
 def unprivileged_user() -> tuple[int, int] | None:
-    """The (uid, gid) the kernel should run as: ``nobody`` when we are root, else None."""
+    """The (uid, gid) the kernel runs as: ``nobody`` (or $COURSEKIT_STUDENT_USER) when we are
+    root and that user can start this Python with its kernel; otherwise None (same user)."""
     if os.geteuid() != 0:
         return None
     try:
         entry = pwd.getpwnam(os.environ.get("COURSEKIT_STUDENT_USER", "nobody"))
     except KeyError:
         return None
-    return entry.pw_uid, entry.pw_gid
+    user = entry.pw_uid, entry.pw_gid
+    try:
+        subprocess.run([sys.executable, "-c", "import ipykernel"], user=user[0], group=user[1],
+                       extra_groups=[], cwd="/", capture_output=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError):
+        warnings.warn(f"user {entry.pw_name} cannot run {sys.executable}; student code will run "
+                      "as the grader's own user", stacklevel=2)
+        return None
+    return user
 
 
 class StudentKernel:
