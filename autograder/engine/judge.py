@@ -119,8 +119,8 @@ class Session:
 def describe(outcome: Outcome, limits: Limits) -> str:
     """A student-facing sentence for a cell that did not finish cleanly."""
     if outcome.error.startswith("MemoryError"):
-        return (f"ran out of memory (the limit is {limits.memory_bytes // 10**6} MB of address "
-                "space) and was left out; the notebook was re-run without it")
+        return (f"ran out of memory (the limit is {limits.memory_bytes // 10**6} MB) and was left "
+                "out; the notebook was re-run without it")
     if outcome.status == "error":
         return f"raised {redact(outcome.error)}"
     if outcome.status == "timeout":

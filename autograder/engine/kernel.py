@@ -1,6 +1,7 @@
 """The student's process: an IPython kernel the judge drives but never trusts.
 
-The kernel runs with its own working folder, a memory cap (``RLIMIT_AS``), a file-size cap, no
+The kernel runs with its own working folder, a memory cap (``RLIMIT_DATA``: the private memory
+it can allocate, which bounds what it can keep resident), a file-size cap, no
 core dumps, single-threaded BLAS, and, when the judge runs as root, an unprivileged user, so it
 cannot read the autograder's files or write the results. Every request has a deadline: a cell
 that runs past it is interrupted, and a kernel that ignores the interrupt is killed.
@@ -33,7 +34,7 @@ START_TIMEOUT_S = 60.0
 class Limits:
     """Resource limits for one student kernel."""
 
-    memory_bytes: int = 2_000_000_000  # address space; BLAS and Python reserve more than they use
+    memory_bytes: int = 1_000_000_000  # private writable memory (RLIMIT_DATA), not address space
     file_bytes: int = 200_000_000
     processes: int = 512
     cell_seconds: float = 60.0
@@ -228,7 +229,7 @@ class StudentKernel:
     def _apply_limits(self) -> None:
         """Runs in the child after the user switch, before the kernel starts."""
         limits = self.limits
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_DATA, (limits.memory_bytes, limits.memory_bytes))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if self.user:
