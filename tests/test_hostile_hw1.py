@@ -127,11 +127,11 @@ def grade_one_path(submission, tmp_path):
     return out
 
 
-def test_deleted_and_duplicated_cells_still_grade_the_functions(grade_notebook):
+def test_deleted_reordered_and_duplicated_cells_still_grade_the_functions(grade_notebook):
     notebook = solved("hw1")
     kept = [c for c in notebook.cells
             if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("grade")]
-    notebook.cells = [cell for c in kept for cell in (c, copy.deepcopy(c))]
+    notebook.cells = [cell for c in reversed(kept) for cell in (c, copy.deepcopy(c))]
     results = grade_notebook(notebook)
     assert scores(results) == FULL
 
