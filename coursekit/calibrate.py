@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from autograder.engine.assignment import load_assignment
+from autograder.engine.checks import CheckFailed
 from autograder.engine.inline import InProcessStudent, rows_folder
 from coursekit.paths import ROOT, SOLUTIONS
 
@@ -53,12 +54,19 @@ def implementation(assignment_name: str, variant: Path | None) -> dict:
     return namespace
 
 
-def train_once(assignment_name: str, variant: str | None, seed: int) -> float:
-    """Test accuracy of one full training run (runs in a worker process)."""
+def train_once(assignment_name: str, variant: str | None, seed: int,
+               must_train: bool = True) -> float:
+    """Test accuracy of one full training run (runs in a worker process). A mutant that cannot
+    train at all scores 0.0; a correct implementation that cannot train is an error."""
     assignment = load_assignment(assignment_name)
     namespace = implementation(assignment_name, variant)
     student = InProcessStudent(namespace, rows_folder(assignment))
-    return assignment.calibration.train(student, seed)
+    try:
+        return assignment.calibration.train(student, seed)
+    except CheckFailed:
+        if must_train:
+            raise
+        return 0.0
 
 
 def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
@@ -77,7 +85,8 @@ def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
     started = time.time()
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
         accuracies = list(pool.map(train_once, [assignment_name] * len(jobs),
-                                   [path for _, path, _ in jobs], [seed for *_, seed in jobs]))
+                                   [path for _, path, _ in jobs], [seed for *_, seed in jobs],
+                                   [not name.startswith("mutant") for name, *_ in jobs]))
     runs: dict[str, list[float]] = {}
     for (name, _, _), accuracy in zip(jobs, accuracies, strict=True):
         runs.setdefault(name, []).append(accuracy)
