@@ -24,6 +24,7 @@ from autograder.engine.assignment import Assignment
 from autograder.engine.checks import Check, StudentError, Verdict, judge
 from autograder.engine.kernel import Limits, Outcome, StudentKernel, unprivileged_user
 from autograder.engine.notebook import CodeCell, NotebookError, find_notebook, read_code_cells
+from coursekit.course_utils import find_data_dir
 
 PROBE_FILE = "coursekit_probe.py"
 
@@ -48,8 +49,6 @@ class RunFolder:
         for helper in assignment.kernel_files:
             shutil.copy(helper, self.work / helper.name)
         for dataset in assignment.notebook_datasets:
-            from coursekit.course_utils import find_data_dir
-
             shutil.copytree(find_data_dir(dataset), self.work / "data" / dataset)
         self.probe.chmod(0o755)
         user = unprivileged_user()
@@ -72,7 +71,6 @@ class Session:
         self.kernel: StudentKernel | None = None
         self.good_cells: list[CodeCell] = []
         self.problems: list[str] = []
-        self.restarts = 0
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -105,7 +103,6 @@ class Session:
             return
         if self.kernel is not None:
             self.kernel.kill()
-        self.restarts += 1
         self.start()
         for cell in self.good_cells:
             timeout = min(self.assignment.limits.cell_seconds, self.remaining())

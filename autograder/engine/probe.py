@@ -123,7 +123,7 @@ def save(path: Path, **values) -> None:
     Path(path).write_text(json.dumps(specs))
 
 
-def load(path: Path, rows_dir: Path | None = None, max_bytes: int = 400_000_000) -> dict:
+def load(path: Path, rows_dir: Path | None = None, max_bytes: int = 100_000_000) -> dict:
     """Read what :func:`save` wrote, refusing pickles and oversized files."""
     path = Path(path)
     npz_path = Path(f"{path}.npz")
