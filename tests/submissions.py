@@ -60,31 +60,34 @@ def definitions(source: str) -> dict[str, str]:
 def with_definitions(notebook: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
     """A copy of ``notebook`` whose functions are replaced by those defined in ``source``.
 
-    The module-level imports of ``source`` are added to the first replaced cell.
+    The imports of ``source``, and the functions it defines that the notebook does not (helpers),
+    go at the top of the first cell that gets a replacement.
     """
     notebook = copy.deepcopy(notebook)
     replacements = definitions(source)
-    imports = "\n".join(ast.get_source_segment(source, node) for node in ast.parse(source).body
-                        if isinstance(node, ast.Import | ast.ImportFrom))
-    placed = set()
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
+    code_cells = [c for c in notebook.cells if c.cell_type == "code"]
+    existing = {}
+    for cell in code_cells:
         try:
-            existing = definitions(cell.source)
+            existing[id(cell)] = definitions(cell.source)
         except SyntaxError:
-            continue
-        names = [n for n in existing if n in replacements]
+            existing[id(cell)] = {}
+    known = {name for names in existing.values() for name in names}
+    added = [text for name, text in replacements.items() if name not in known]
+    header = [ast.get_source_segment(source, node) for node in ast.parse(source).body
+              if isinstance(node, ast.Import | ast.ImportFrom)] + added
+    for cell in code_cells:
+        names = [n for n in existing[id(cell)] if n in replacements]
         if not names:
             continue
         text = cell.source
         for name in names:
-            text = text.replace(existing[name], replacements[name])
-            placed.add(name)
-        cell.source = (imports + "\n" + text) if imports else text
-    missing = set(replacements) - placed
-    if missing:
-        raise ValueError(f"the notebook defines no {sorted(missing)}")
+            text = text.replace(existing[id(cell)][name], replacements[name])
+        if header:
+            text, header = "\n\n".join([*header, text]), []
+        cell.source = text
+    if header:
+        raise ValueError("the notebook defines none of the functions to replace")
     return notebook
 
 
