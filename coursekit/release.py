@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
@@ -100,16 +101,20 @@ def execute_source(notebook: nbformat.NotebookNode, folder: Path, path: Path,
                    env: dict[str, str]) -> None:
     """Run the source top to bottom in ``folder`` with ``env`` added to the kernel's environment
     (the grader's settings); ReleaseError naming the first failing cell."""
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder)}})
-    with client.setup_kernel(env={**os.environ, **env}):
-        for index, cell in enumerate(notebook.cells):
-            try:
-                client.execute_cell(cell, index)
-            except (CellExecutionError, CellTimeoutError) as error:
-                last = str(error).strip().splitlines()[-1] if str(error).strip() else ""
-                raise ReleaseError(f"{path}: {cell_name(index, cell)} fails, so the solution "
-                                   f"does not pass its own checks: {last}") from None
+    with tempfile.TemporaryDirectory(prefix="coursekit-kernel-") as sockets:
+        # Local sockets rather than TCP ports: nothing listens on the network, and the kernel
+        # does not warn about unencrypted TCP.
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
+        client = NotebookClient(notebook, km=manager, timeout=CELL_TIMEOUT_S,
+                                resources={"metadata": {"path": str(folder)}})
+        with client.setup_kernel(env={**os.environ, **env}):
+            for index, cell in enumerate(notebook.cells):
+                try:
+                    client.execute_cell(cell, index)
+                except (CellExecutionError, CellTimeoutError) as error:
+                    last = str(error).strip().splitlines()[-1] if str(error).strip() else ""
+                    raise ReleaseError(f"{path}: {cell_name(index, cell)} fails, so the "
+                                       f"solution does not pass its own checks: {last}") from None
 
 
 def start_generate(course: Path, name: str) -> subprocess.Popen:
