@@ -107,7 +107,7 @@ def execute_source(notebook: nbformat.NotebookNode, folder: Path, path: Path,
         manager = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
         client = NotebookClient(notebook, km=manager, timeout=CELL_TIMEOUT_S,
                                 resources={"metadata": {"path": str(folder)}})
-        with client.setup_kernel(env={**os.environ, **env}):
+        with client.setup_kernel(env={**os.environ, **env}, cleanup_kc=True):  # then shut down
             for index, cell in enumerate(notebook.cells):
                 try:
                     client.execute_cell(cell, index)

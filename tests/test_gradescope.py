@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -56,12 +57,14 @@ def run_like_gradescope(zip_path, tmp_path, notebook):
     zipfile.ZipFile(zip_path).extractall(root / "source")
     write(notebook, root / "submission" / "my notebook.ipynb")
     (root / "results").mkdir()
-    for script in ("run_autograder", "setup.sh"):
-        (root / "source" / script).chmod(0o755)
+    # Gradescope copies run_autograder to /autograder and runs it there.
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "run_autograder").chmod(0o755)
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "COURSEKIT_PYTHON": sys.executable}
-    done = subprocess.run([str(root / "source" / "run_autograder")], env=env,
+    done = subprocess.run([str(root / "run_autograder")], cwd=root, env=env,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert f"grading with the autograder in {(root / 'source').resolve()}\n" in done.stdout
     return json.loads((root / "results" / "results.json").read_text()), root
 
 

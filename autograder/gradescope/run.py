@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--root", type=Path, default=Path("/autograder"))
     args = options.parse_args(argv)
     source = Path(__file__).resolve().parents[2]
+    print(f"{args.assignment}: grading with the autograder in {source}")
     os.environ.setdefault("COURSEKIT_DATA", str(source / "data"))
     lock_down(source)
     assignment = load_assignment(args.assignment)

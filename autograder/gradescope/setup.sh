@@ -3,6 +3,7 @@
 # It installs a Python >= 3.11 and the pinned packages the grader and the notebooks need.
 set -euo pipefail
 cd "$(dirname "$0")"
+[ -f requirements.txt ] || cd /autograder/source  # a copy of this script run from elsewhere
 
 python=""
 for candidate in python3.11 python3.12 python3.13 python3; do
