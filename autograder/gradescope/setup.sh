@@ -5,19 +5,31 @@ set -euo pipefail
 cd "$(dirname "$0")"
 [ -f requirements.txt ] || cd /autograder/source  # a copy of this script run from elsewhere
 
+# The student's kernel runs as this user, who can run Python but not read /autograder/source.
+student=coursekit-student
+id "$student" >/dev/null 2>&1 || useradd --system --no-create-home "$student"
+runs_as_student() {  # runs_as_student PYTHON CODE: whether the student's user can run it
+  (cd / && runuser -u "$student" -- "$1" -c "$2") >/dev/null 2>&1
+}
+
+# A Python >= 3.11 that the student's user can run too (not one installed under /root).
+is_recent='import sys, venv; assert sys.version_info >= (3, 11)'
 python=""
-for candidate in python3.11 python3.12 python3.13 python3; do
-  if command -v "$candidate" >/dev/null \
-     && "$candidate" -c 'import sys, venv; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+for candidate in /usr/bin/python3.1[1-3] /usr/local/bin/python3.1[1-3] /usr/bin/python3 \
+                 "$(command -v python3.11 || true)" "$(command -v python3 || true)"; do
+  if [ -x "$candidate" ] && runs_as_student "$candidate" "$is_recent"; then
     python="$candidate"; break
   fi
 done
 if [ -z "$python" ]; then
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3.11 python3.11-venv
-  python=python3.11
+  python=/usr/bin/python3.11
 fi
 "$python" -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install --quiet --requirement requirements.txt
-# the student's kernel runs as this user, who can run Python but not read /autograder/source
-id coursekit-student >/dev/null 2>&1 || useradd --system --no-create-home coursekit-student
+if ! runs_as_student /autograder/venv/bin/python "import ipykernel, numpy"; then
+  echo "setup.sh: user $student cannot run /autograder/venv/bin/python ($python)" >&2
+  exit 1
+fi
+echo "setup.sh: /autograder/venv uses $python; student code will run as $student"
