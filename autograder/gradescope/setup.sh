@@ -12,8 +12,9 @@ runs_as_student() {  # runs_as_student PYTHON CODE: whether the student's user c
   (cd / && runuser -u "$student" -- "$1" -c "$2") >/dev/null 2>&1
 }
 
-# A Python >= 3.11 that the student's user can run too (not one installed under /root).
-is_recent='import sys, venv; assert sys.version_info >= (3, 11)'
+# A Python >= 3.11 that the student's user can run too (not one installed under /root),
+# able to make a virtual environment (Debian and Ubuntu ship ensurepip separately).
+is_recent='import sys, venv, ensurepip; assert sys.version_info >= (3, 11)'
 python=""
 for candidate in /usr/bin/python3.1[1-3] /usr/local/bin/python3.1[1-3] /usr/bin/python3 \
                  "$(command -v python3.11 || true)" "$(command -v python3 || true)"; do
@@ -21,10 +22,12 @@ for candidate in /usr/bin/python3.1[1-3] /usr/local/bin/python3.1[1-3] /usr/bin/
     python="$candidate"; break
   fi
 done
-if [ -z "$python" ]; then
+if [ -z "$python" ]; then  # the system's python3 if recent enough (Ubuntu 24.04), else 3.11
+  minor=$(/usr/bin/python3 -c 'import sys; print(sys.version_info[1])' 2>/dev/null || echo 0)
+  [ "$minor" -ge 11 ] && version=3.$minor || version=3.11
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3.11 python3.11-venv
-  python=/usr/bin/python3.11
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "python$version" "python$version-venv"
+  python=/usr/bin/python$version
 fi
 "$python" -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install --quiet --requirement requirements.txt
