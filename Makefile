@@ -11,7 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: all setup data release autograder test lint bench calibrate lock clean
+.PHONY: all setup bubblewrap data release autograder test lint bench calibrate lock clean
 
 all: setup data release autograder
 
@@ -22,7 +22,19 @@ $(BIN)/coursekit: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
-setup: $(BIN)/coursekit
+setup: $(BIN)/coursekit bubblewrap
+
+# Student code is graded inside a bubblewrap sandbox: installed here when root, else named.
+bubblewrap:
+	@command -v bwrap >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q bubblewrap >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q bubblewrap >/dev/null; }; \
+	else \
+	  echo "note: install bubblewrap (sudo apt-get install bubblewrap): without it, student code"; \
+	  echo "      is graded as your own user (coursekit grade says so; see README, Isolation)"; \
+	fi
 
 data: setup
 	$(BIN)/coursekit data

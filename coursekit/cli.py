@@ -41,8 +41,24 @@ def cmd_autograder(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from autograder.engine.sandbox import IsolationError, isolation
     from coursekit.grade import grade_folder, grade_one
 
+    try:
+        how = isolation()
+    except IsolationError as error:
+        print(f"coursekit grade: {error}", file=sys.stderr)
+        return 2
+    if how.level == "none":
+        print(f"coursekit grade: warning: {how.summary()} Install bubblewrap "
+              "(`sudo apt-get install bubblewrap`) or grade as root to isolate it.",
+              file=sys.stderr)
+        if args.require_isolation:
+            print("coursekit grade: --require-isolation: refusing to run student code.",
+                  file=sys.stderr)
+            return 2
+    else:
+        print(f"coursekit grade: {how.summary()}", file=sys.stderr)
     if args.submission.is_dir():
         table = grade_folder(args.assignment, args.submission, args.out, args.workers)
         print(f"wrote {table}")
@@ -82,6 +98,8 @@ def parser() -> argparse.ArgumentParser:
     gr.add_argument("--out", type=Path, required=True,
                     help="results.json for one submission; a folder for many")
     gr.add_argument("--workers", type=int, default=None, help="parallel gradings (default: cores)")
+    gr.add_argument("--require-isolation", action="store_true",
+                    help="refuse to grade when student code cannot be isolated from your user")
     gr.set_defaults(run=cmd_grade)
 
     cal = commands.add_parser("calibrate", help="calibrate accuracy thresholds; write the report")

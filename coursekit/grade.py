@@ -1,21 +1,35 @@
-"""`coursekit grade`: one submission to a results.json, or a folder of them in parallel."""
+"""`coursekit grade`: one submission to a results.json, or a folder of them in parallel.
+
+A folder is graded by worker processes, one submission each (``python -m coursekit.grade``).
+A worker that dies or hangs is replaced and its submission graded again; a submission whose
+worker fails twice still gets a results.json, listing every check at 0 with the reason.
+``grades.csv`` is always written, a row per submission.
+"""
 
 from __future__ import annotations
 
 import csv
+import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.engine.assignment import load_assignment
-from autograder.engine.judge import grade, write_results
+from autograder.engine.assignment import Assignment, load_assignment
+from autograder.engine.judge import grade_or_explain, not_run, results, write_results
+
+WORKER_ATTEMPTS = 2
+WORKER_SLACK_S = 120.0  # beyond the assignment's budget, for start-up and clean-up
 
 
 def grade_one(assignment_name: str, submission: Path, out: Path) -> dict:
     """Grade ``submission`` and write ``out`` (a results.json); return the results."""
-    results = grade(load_assignment(assignment_name), submission)
-    write_results(results, out)
-    return results
+    outcome = grade_or_explain(load_assignment(assignment_name), submission)
+    write_results(outcome, out)
+    return outcome
 
 
 def submissions_in(folder: Path) -> list[Path]:
@@ -24,25 +38,100 @@ def submissions_in(folder: Path) -> list[Path]:
                   if (p.is_dir() and not p.name.startswith(".")) or p.suffix == ".ipynb")
 
 
+@dataclass
+class Job:
+    """One submission of a batch and the worker grading it."""
+
+    submission: Path
+    out: Path
+    attempts: int = 0
+    worker: subprocess.Popen | None = None
+    started: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+    def start(self, assignment_name: str) -> None:
+        self.out.unlink(missing_ok=True)
+        self.attempts += 1
+        self.started = time.monotonic()
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "coursekit.grade", assignment_name, str(self.submission),
+             str(self.out)], stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.worker.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.worker.wait()
+
+    def graded(self) -> dict | None:
+        """The results the worker wrote, or None (noting why) if there are none."""
+        try:
+            return json.loads(self.out.read_text())
+        except (OSError, ValueError):
+            self.failures.append(f"exit code {self.worker.returncode}")
+            return None
+
+
+def run_batch(assignment: Assignment, jobs: list[Job], workers: int) -> list[dict]:
+    """Grade every job with at most ``workers`` at a time; return their results in order."""
+    graded: dict[int, dict] = {}
+    waiting = list(range(len(jobs)))
+    running: list[int] = []
+    time_limit = assignment.limits.budget_seconds + WORKER_SLACK_S
+    while waiting or running:
+        while waiting and len(running) < workers:
+            index = waiting.pop(0)
+            jobs[index].start(assignment.name)
+            running.append(index)
+        time.sleep(0.2)
+        for index in list(running):
+            job = jobs[index]
+            if job.worker.poll() is None:
+                if time.monotonic() - job.started < time_limit:
+                    continue
+                job.stop()
+            running.remove(index)
+            outcome = job.graded()
+            if outcome is not None:
+                graded[index] = outcome
+            elif job.attempts < WORKER_ATTEMPTS:
+                waiting.append(index)
+            else:
+                graded[index] = worker_failed(assignment, job)
+                write_results(graded[index], job.out)
+    return [graded[i] for i in range(len(jobs))]
+
+
+def worker_failed(assignment: Assignment, job: Job) -> dict:
+    reason = (f"the grader stopped {len(job.failures)} times on this submission "
+              f"({', '.join(job.failures)}); please tell your course staff.")
+    return results(assignment, [not_run(c, reason) for c in assignment.checks], [reason], 0.0)
+
+
 def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | None = None) -> Path:
     """Grade every submission in ``folder`` in parallel; write ``out/<name>/results.json`` and
     ``out/grades.csv`` (one row per submission, a column per question). Returns the CSV path."""
     assignment = load_assignment(assignment_name)
     submissions = submissions_in(folder)
-    targets = [out / (s.stem if s.is_file() else s.name) / "results.json" for s in submissions]
+    jobs = [Job(s, out / (s.stem if s.is_file() else s.name) / "results.json")
+            for s in submissions]
     workers = workers or max(1, min(len(submissions), os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        all_results = list(pool.map(grade_one, [assignment_name] * len(submissions),
-                                    submissions, targets))
+    all_results = run_batch(assignment, jobs, workers)
+    out.mkdir(parents=True, exist_ok=True)
     table = out / "grades.csv"
     with table.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["submission", "score", "max_score", *assignment.questions])
-        for submission, results in zip(submissions, all_results, strict=True):
+        for submission, outcome in zip(submissions, all_results, strict=True):
             per_question = {q: 0.0 for q in assignment.questions}
-            for test in results["tests"]:
+            for test in outcome["tests"]:
                 per_question[test["name"].split(" ", 1)[0]] += test["score"]
-            writer.writerow([submission.name, f"{results['score']:g}",
+            writer.writerow([submission.name, f"{outcome['score']:g}",
                              f"{assignment.max_score:g}",
                              *(f"{per_question[q]:g}" for q in assignment.questions)])
     return table
+
+
+if __name__ == "__main__":  # a batch worker: ASSIGNMENT SUBMISSION OUT
+    grade_one(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))

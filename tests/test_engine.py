@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +12,10 @@ import pytest
 from autograder.engine import probe
 from autograder.engine.assignment import Assignment
 from autograder.engine.checks import Check, CheckFailed, as_array, expect_close
-from autograder.engine.judge import redact
-from autograder.engine.kernel import Limits, StudentKernel, unprivileged_user
+from autograder.engine.judge import RunFolder, redact
+from autograder.engine.kernel import Limits, StudentKernel
 from autograder.engine.notebook import NotebookError, find_notebook, read_code_cells
+from autograder.engine.sandbox import RUN_UID_BASE, lease_run_user
 
 
 def test_wire_round_trip_keeps_structure_and_dtypes(tmp_path):
@@ -118,17 +117,20 @@ def test_redaction_hides_quotes_of_hidden_files():
     assert redact("name 'np' is not defined") == "name 'np' is not defined"
 
 
+TINY = Assignment("tiny", "tiny.ipynb", {}, [], kernel_files=(),
+                  limits=Limits(memory_bytes=500_000_000))
+
+
 @pytest.fixture
 def kernel():
-    root = Path(tempfile.mkdtemp())
-    root.chmod(0o711)
-    work = root / "work"
-    work.mkdir()
-    if unprivileged_user():
-        os.chown(work, *unprivileged_user())
-    with StudentKernel(work, Limits(memory_bytes=500_000_000)) as running:
+    """A kernel in a run folder of its own, isolated as grading isolates it."""
+    user = lease_run_user()
+    folder = RunFolder(TINY, user)
+    with StudentKernel(folder.work, folder.probe, TINY.limits, user) as running:
         yield running
-    shutil.rmtree(root)
+    folder.remove()
+    if user:
+        user.release()
 
 
 def test_kernel_stops_loops_and_survives_errors(kernel):
@@ -148,17 +150,8 @@ def test_kernel_death_is_reported(kernel):
     assert not kernel.alive()
 
 
-@pytest.mark.skipif(unprivileged_user() is None, reason="needs root and a user who can run .venv")
-def test_kernel_runs_as_an_unprivileged_user(kernel):
+@pytest.mark.skipif(os.geteuid() != 0, reason="run user ids are leased only by root")
+def test_kernel_runs_as_a_user_id_of_its_own(kernel):
     outcome = kernel.execute("import os\nprint(os.geteuid())", 10)
-    assert outcome.output_tail.strip() == str(unprivileged_user()[0]) != "0"
-
-
-def test_an_unknown_student_user_means_running_as_ourselves(monkeypatch):
-    monkeypatch.setenv("COURSEKIT_STUDENT_USER", "no-such-user-here")
-    unprivileged_user.cache_clear()
-    try:
-        assert unprivileged_user() is None
-    finally:
-        monkeypatch.undo()
-        unprivileged_user.cache_clear()
+    uid = int(outcome.output_tail)
+    assert uid == kernel.user[0] and uid >= RUN_UID_BASE

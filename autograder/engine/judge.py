@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+import traceback
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,9 @@ import numpy as np
 from autograder.engine import probe
 from autograder.engine.assignment import Assignment
 from autograder.engine.checks import Check, StudentError, Verdict, judge
-from autograder.engine.kernel import Limits, Outcome, StudentKernel, unprivileged_user
+from autograder.engine.kernel import Limits, Outcome, StudentKernel
 from autograder.engine.notebook import CodeCell, NotebookError, find_notebook, read_code_cells
+from autograder.engine.sandbox import RunUser, lease_run_user
 from coursekit.course_utils import find_data_dir
 
 PROBE_FILE = "coursekit_probe.py"
@@ -32,16 +34,17 @@ PROBE_FILE = "coursekit_probe.py"
 class RunFolder:
     """A private folder for one grading run, laid out so the kernel can see only its part.
 
-    - work/: the kernel's working folder (the student's, writable by the kernel)
-    - probe/: the probe module and dataset rows (read-only for the kernel)
-    - io/: requests from the judge and responses from the kernel
+    - work/: the kernel's working folder, the one folder it can write (its answers go there);
+      owned by the run's user id, which alone can enter it
+    - probe/: what the judge hands the kernel read-only: the probe module, dataset rows, call
+      requests and the kernel's connection file
     """
 
-    def __init__(self, assignment: Assignment):
+    def __init__(self, assignment: Assignment, user: RunUser | None):
         self.root = Path(tempfile.mkdtemp(prefix=f"coursekit-{assignment.name}-"))
         self.root.chmod(0o711)
-        self.work, self.probe, self.io = (self.root / n for n in ("work", "probe", "io"))
-        for folder in (self.work, self.probe, self.io):
+        self.work, self.probe = self.root / "work", self.root / "probe"
+        for folder in (self.work, self.probe):
             folder.mkdir()
         shutil.copy(probe.__file__, self.probe / PROBE_FILE)
         for name, load in assignment.rows.items():
@@ -50,12 +53,12 @@ class RunFolder:
             shutil.copy(helper, self.work / helper.name)
         for dataset in assignment.notebook_datasets:
             shutil.copytree(find_data_dir(dataset), self.work / "data" / dataset)
-        self.probe.chmod(0o755)
-        user = unprivileged_user()
+        self.work.chmod(0o700)
+        self.probe.chmod(0o750 if user else 0o755)
         if user:
-            for folder in (self.work, self.io):
-                for path in [folder, *folder.rglob("*")]:
-                    os.chown(path, *user)
+            os.chown(self.probe, 0, user.uid)
+            for path in [self.work, *self.work.rglob("*")]:
+                os.chown(path, *user.ids, follow_symlinks=False)
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -64,9 +67,11 @@ class RunFolder:
 class Session:
     """The student's kernel with the cells that ran, restarted and replayed if it dies."""
 
-    def __init__(self, assignment: Assignment, folder: RunFolder, deadline: float):
+    def __init__(self, assignment: Assignment, folder: RunFolder, user: RunUser | None,
+                 deadline: float):
         self.assignment = assignment
         self.folder = folder
+        self.user = user
         self.deadline = deadline
         self.kernel: StudentKernel | None = None
         self.good_cells: list[CodeCell] = []
@@ -76,9 +81,18 @@ class Session:
         return self.deadline - time.monotonic()
 
     def start(self) -> None:
-        self.kernel = StudentKernel(self.folder.work, self.assignment.limits,
-                                    self.assignment.kernel_env)
-        self.kernel.start()
+        """Start a kernel; a kernel that cannot start is tried once more, then KernelFailed."""
+        for attempt in range(2):
+            self.kernel = StudentKernel(self.folder.work, self.folder.probe,
+                                        self.assignment.limits, self.user,
+                                        self.assignment.kernel_env)
+            try:
+                self.kernel.start()
+                return
+            except RuntimeError as error:
+                self.kernel.kill()
+                if attempt == 1:
+                    raise KernelFailed(f"the Python kernel could not start ({error}).") from None
 
     def run_cells(self, cells: list[CodeCell]) -> None:
         """Run every cell once; note each one that fails, times out or kills the kernel."""
@@ -86,7 +100,11 @@ class Session:
             if self.remaining() <= 0:
                 self.problems.append(f"{cell.label} was not run: the time budget ran out.")
                 continue
-            self.ensure_kernel()
+            try:
+                self.ensure_kernel()
+            except KernelFailed as error:
+                self.problems.append(f"{cell.label} was not run: {error}")
+                continue
             timeout = min(self.assignment.limits.cell_seconds, self.remaining())
             outcome = self.kernel.execute(cell.source, timeout)
             if outcome.status == "ok":
@@ -125,6 +143,10 @@ def describe(outcome: Outcome, limits: Limits) -> str:
     return "stopped the Python process (for example with os._exit or a crash)"
 
 
+class KernelFailed(RuntimeError):
+    """The student's kernel could not be started, even on a second try."""
+
+
 class RemoteStudent:
     """The student as the checks see it, answered by the kernel through probe files."""
 
@@ -137,9 +159,13 @@ class RemoteStudent:
         limit = min(timeout or session.assignment.limits.call_seconds, session.remaining())
         if limit <= 0:
             raise StudentError("Not checked: the grading time budget ran out before this check.")
-        session.ensure_kernel()
+        try:
+            session.ensure_kernel()
+        except KernelFailed as error:
+            raise StudentError(f"Not checked: {error}") from None
         name = uuid.uuid4().hex
-        request, response = session.folder.io / f"{name}.req", session.folder.io / f"{name}.resp"
+        request = session.folder.probe / f"{name}.req"
+        response = session.folder.work / f".answer-{name}"
         probe.save(request, function=function, args=list(args), kwargs=kwargs,
                    return_args=list(return_args))
         code = (f"__import__('runpy').run_path({str(session.folder.probe / PROBE_FILE)!r})"
@@ -220,15 +246,15 @@ def grade(assignment: Assignment, submission: Path) -> dict:
         reason = str(error) if isinstance(error, NotebookError) else "the file could not be read."
         return results(assignment, [not_run(c, reason) for c in assignment.checks], [reason],
                        time.monotonic() - started)
-    folder = RunFolder(assignment)
-    session = Session(assignment, folder, deadline)
+    user = lease_run_user()
+    folder = RunFolder(assignment, user)
+    session = Session(assignment, folder, user, deadline)
     try:
         try:
             session.start()
-        except RuntimeError as error:
-            reason = f"the Python kernel could not start ({error})."
-            return results(assignment, [not_run(c, reason) for c in assignment.checks], [reason],
-                           time.monotonic() - started)
+        except KernelFailed as error:
+            return results(assignment, [not_run(c, str(error)) for c in assignment.checks],
+                           [str(error)], time.monotonic() - started)
         session.run_cells(cells)
         student = RemoteStudent(session)
         verdicts = [judge(check, student, assignment.name) for check in assignment.checks]
@@ -236,6 +262,18 @@ def grade(assignment: Assignment, submission: Path) -> dict:
     finally:
         session.close()
         folder.remove()
+        if user:
+            user.release()
+
+
+def grade_or_explain(assignment: Assignment, submission: Path) -> dict:
+    """:func:`grade`, or, when the grader itself fails, every check at 0 with a reason."""
+    try:
+        return grade(assignment, submission)
+    except Exception:  # noqa: BLE001 - the student still gets every test listed
+        traceback.print_exc()
+        reason = "the autograder failed on its side; please tell your course staff."
+        return results(assignment, [not_run(c, reason) for c in assignment.checks], [reason], 0.0)
 
 
 def results(assignment: Assignment, verdicts: list[Verdict], problems: list[str],

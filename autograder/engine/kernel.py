@@ -1,30 +1,33 @@
 """The student's process: an IPython kernel the judge drives but never trusts.
 
-The kernel runs with its own working folder, a memory cap (``RLIMIT_DATA``: the private memory
-it can allocate, which bounds what it can keep resident), a file-size cap, no
-core dumps, single-threaded BLAS, and, when the judge runs as root, an unprivileged user, so it
-cannot read the autograder's files or write the results. Every request has a deadline: a cell
-that runs past it is interrupted, and a kernel that ignores the interrupt is killed.
+The kernel runs isolated as :mod:`sandbox` decides (a bubblewrap sandbox, else a user id of its
+own, else as we are), with its own working folder, a memory cap (``RLIMIT_DATA``: the private
+memory it can allocate, which bounds what it can keep resident), a file-size cap, a process cap
+when it has a user id of its own, no core dumps and single-threaded BLAS. The judge talks to it
+over Unix sockets in its work folder (the sandbox has no network). Every request has a deadline:
+a cell that runs past it is interrupted, and a kernel that ignores the interrupt is killed.
 """
 
 from __future__ import annotations
 
-import functools
+import ctypes
 import os
-import pwd
 import queue
 import resource
 import signal
 import subprocess
 import sys
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
+from autograder.engine.sandbox import RunUser, bwrap_command, isolation
+
+_LIBC = ctypes.CDLL(None, use_errno=True)
+PR_SET_PDEATHSIG = 1
 OUTPUT_TAIL_CHARS = 2_000
 INTERRUPT_GRACE_S = 5.0
 START_TIMEOUT_S = 60.0
@@ -71,49 +74,40 @@ class _Output:
         return "".join(self.text)[-OUTPUT_TAIL_CHARS:]
 
 
-@functools.cache
-def unprivileged_user() -> tuple[int, int] | None:
-    """The (uid, gid) the kernel runs as: ``nobody`` (or $COURSEKIT_STUDENT_USER) when we are
-    root and that user can start this Python with its kernel; otherwise None (same user)."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        entry = pwd.getpwnam(os.environ.get("COURSEKIT_STUDENT_USER", "nobody"))
-    except KeyError:
-        return None
-    user = entry.pw_uid, entry.pw_gid
-    try:
-        subprocess.run([sys.executable, "-c", "import ipykernel"], user=user[0], group=user[1],
-                       extra_groups=[], cwd="/", capture_output=True, timeout=60, check=True)
-    except (OSError, subprocess.SubprocessError):
-        warnings.warn(f"user {entry.pw_name} cannot run {sys.executable}; student code will run "
-                      "as the grader's own user", stacklevel=2)
-        return None
-    return user
-
-
 class StudentKernel:
-    """One IPython kernel running student code in ``workdir``."""
+    """One IPython kernel running student code in ``workdir``.
 
-    def __init__(self, workdir: Path, limits: Limits, env: dict[str, str] | None = None):
+    - workdir: the kernel's working folder, the only one it can write
+    - control: a folder the judge owns and the kernel may read (its connection file goes there)
+    - user: the user id leased to this run, or None to run as ourselves
+    """
+
+    def __init__(self, workdir: Path, control: Path, limits: Limits, user: RunUser | None = None,
+                 env: dict[str, str] | None = None):
         self.workdir = Path(workdir)
+        self.control = Path(control)
         self.limits = limits
+        self.user = user.ids if user else None
+        self.run_user = user
         self.extra_env = env or {}
-        self.user = unprivileged_user()
         self.process: subprocess.Popen | None = None
         self.client: BlockingKernelClient | None = None
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self) -> None:
         """Launch the kernel and wait until it answers."""
-        connection = self.workdir.parent / f"kernel-{time.monotonic_ns()}.json"
-        write_connection_file(str(connection), ip="127.0.0.1")
+        stamp = time.monotonic_ns()
+        connection = self.control / f"kernel-{stamp}.json"
+        write_connection_file(str(connection), transport="ipc",
+                              ip=str(self.workdir / f".kernel-{stamp}"))
         if self.user:
             os.chown(connection, *self.user)
+        command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection),
+                   "--HistoryManager.enabled=False", "--Application.log_level=CRITICAL"]
+        if isolation().level == "sandbox":
+            command = bwrap_command(command, self.workdir, [self.control])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection),
-             "--HistoryManager.enabled=False", "--Application.log_level=CRITICAL"],
-            cwd=self.workdir, env=self._environment(), stdin=subprocess.DEVNULL,
+            command, cwd=self.workdir, env=self._environment(), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             user=self.user[0] if self.user else None, group=self.user[1] if self.user else None,
             extra_groups=[] if self.user else None, preexec_fn=self._apply_limits,
@@ -147,6 +141,8 @@ class StudentKernel:
                 pass
             self.process.wait()
             self.process = None
+        if self.run_user is not None:
+            self.run_user.sweep()
 
     def __enter__(self) -> StudentKernel:
         self.start()
@@ -200,12 +196,10 @@ class StudentKernel:
         return None
 
     def _interrupt(self) -> None:
-        if self.alive():
-            assert self.process is not None
-            try:
-                os.killpg(self.process.pid, signal.SIGINT)
-            except ProcessLookupError:
-                pass
+        """Ask the kernel to raise KeyboardInterrupt (a control message: in a sandbox, the
+        kernel's process is not ours to signal)."""
+        if self.alive() and self.client is not None:
+            self.client.control_channel.send(self.client.session.msg("interrupt_request", {}))
 
     # -- process set-up ---------------------------------------------------------------------
     def _environment(self) -> dict[str, str]:
@@ -232,5 +226,6 @@ class StudentKernel:
         resource.setrlimit(resource.RLIMIT_DATA, (limits.memory_bytes, limits.memory_bytes))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # a judge that dies takes its kernel along
         if self.user:
             resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))

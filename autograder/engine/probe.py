@@ -17,7 +17,10 @@ comes back from the kernel can carry code. Specs:
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import stat
 import time
 import traceback
 from dataclasses import dataclass
@@ -123,15 +126,24 @@ def save(path: Path, **values) -> None:
     Path(path).write_text(json.dumps(specs))
 
 
+def read_plain_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file (not a link, pipe or device) of at most
+    ``max_bytes``: the kernel writes its answers where it could plant anything else."""
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(handle, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise WireError(f"{Path(path).name} is not a regular file")
+        if status.st_size > max_bytes:
+            raise WireError(f"{Path(path).name} is larger than {max_bytes} bytes")
+        return file.read(max_bytes + 1)[:max_bytes]
+
+
 def load(path: Path, rows_dir: Path | None = None, max_bytes: int = 100_000_000) -> dict:
-    """Read what :func:`save` wrote, refusing pickles and oversized files."""
-    path = Path(path)
-    npz_path = Path(f"{path}.npz")
-    for part in (path, npz_path):
-        if part.stat().st_size > max_bytes:
-            raise WireError(f"{part.name} is larger than {max_bytes} bytes")
-    specs = json.loads(path.read_text())
-    with np.load(npz_path, allow_pickle=False) as arrays:
+    """Read what :func:`save` wrote, refusing pickles, links and oversized files."""
+    specs = json.loads(read_plain_file(path, max_bytes))
+    npz = io.BytesIO(read_plain_file(Path(f"{path}.npz"), max_bytes))
+    with np.load(npz, allow_pickle=False) as arrays:
         return {name: unpack(spec, arrays, rows_dir) for name, spec in specs.items()}
 
 

@@ -3,18 +3,19 @@
 Usage: python -m autograder.gradescope.run ASSIGNMENT [--root /autograder]
 
 Before grading, the autograder's own files are made unreadable to the student's kernel (which runs
-as an unprivileged user). Whatever happens, a results.json listing every check is written.
+in a sandbox where the container allows one, and always as a user id of its own). Whatever
+happens, a results.json listing every check is written.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import traceback
 from pathlib import Path
 
 from autograder.engine.assignment import load_assignment
-from autograder.engine.judge import grade, not_run, results, write_results
+from autograder.engine.judge import grade_or_explain, write_results
+from autograder.engine.sandbox import isolation
 
 
 def lock_down(source: Path) -> None:
@@ -33,15 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("COURSEKIT_DATA", str(source / "data"))
     lock_down(source)
     assignment = load_assignment(args.assignment)
-    out = args.root / "results" / "results.json"
-    try:
-        outcome = grade(assignment, args.root / "submission")
-    except Exception:  # noqa: BLE001 - the student still gets every test listed
-        traceback.print_exc()
-        reason = "the autograder failed on its side; please tell your course staff."
-        outcome = results(assignment, [not_run(c, reason) for c in assignment.checks],
-                          [reason], 0.0)
-    write_results(outcome, out)
+    print(f"{args.assignment}: {isolation().summary()}")
+    outcome = grade_or_explain(assignment, args.root / "submission")
+    write_results(outcome, args.root / "results" / "results.json")
     print(f"{args.assignment}: {outcome['score']:g} / {assignment.max_score:g}")
     return 0
 

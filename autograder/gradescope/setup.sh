@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
-# It installs a Python >= 3.11 and the pinned packages the grader and the notebooks need.
+# It installs bubblewrap (the sandbox student code runs in, where the container allows it), a
+# Python >= 3.11 and the pinned packages the grader and the notebooks need.
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -f requirements.txt ] || cd /autograder/source  # a copy of this script run from elsewhere
 
-# The student's kernel runs as this user, who can run Python but not read /autograder/source.
-student=coursekit-student
-id "$student" >/dev/null 2>&1 || useradd --system --no-create-home "$student"
-runs_as_student() {  # runs_as_student PYTHON CODE: whether the student's user can run it
-  (cd / && runuser -u "$student" -- "$1" -c "$2") >/dev/null 2>&1
+export DEBIAN_FRONTEND=noninteractive
+command -v bwrap >/dev/null || { apt-get update -q && apt-get install -y -q bubblewrap; } ||
+  echo "setup.sh: bubblewrap could not be installed; student code will run without a sandbox"
+
+# Each grading run leases a user id of its own for the student's kernel (no account needed);
+# it can run Python but cannot read /autograder/source. This one stands in for them here.
+run_uid=1899999999
+runs_as_student() {  # runs_as_student PYTHON CODE: whether a run's user id can run it
+  (cd / && setpriv --reuid="$run_uid" --regid="$run_uid" --clear-groups -- "$1" -c "$2") \
+    >/dev/null 2>&1
 }
 
 # A Python >= 3.11 that the student's user can run too (not one installed under /root),
@@ -32,7 +38,9 @@ fi
 "$python" -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install --quiet --requirement requirements.txt
 if ! runs_as_student /autograder/venv/bin/python "import ipykernel, numpy"; then
-  echo "setup.sh: user $student cannot run /autograder/venv/bin/python ($python)" >&2
+  echo "setup.sh: a run's user id cannot run /autograder/venv/bin/python ($python)" >&2
   exit 1
 fi
-echo "setup.sh: /autograder/venv uses $python; student code will run as $student"
+how=$(/autograder/venv/bin/python -c \
+  'from autograder.engine.sandbox import isolation; print(isolation().summary())')
+echo "setup.sh: /autograder/venv uses $python; $how"

@@ -1,0 +1,197 @@
+"""Where a student's kernel runs, and what keeps it away from everything else.
+
+Isolation is chosen once per grading process, by trying each level in turn:
+
+- ``"sandbox"``: bubblewrap (``bwrap``) puts the kernel in namespaces of its own: its own
+  processes only (PID namespace), no network, a read-only view of the system and the Python
+  environment, a private ``/tmp``, and one writable folder, the run's work folder. Nothing else
+  of the machine (home folders, the autograder, other runs) is mounted in it.
+- ``"user"``: no sandbox (a container that forbids namespaces), but we are root: the kernel runs
+  as a user id of its own for this run, in a work folder only that user can enter.
+- ``"none"``: neither; the kernel runs as whoever grades. ``coursekit grade`` says so before it
+  runs student code, and refuses with ``--require-isolation``.
+
+When we are root, the kernel also runs as a user id of its own in the sandbox, so that process
+caps and signals are per run. Run user ids are leased through lock files: two runs at the same
+time, from one batch or from two commands, never share one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+RUN_UID_BASE = 1_900_000_000  # above the ranges systems and containers hand out, below 2**31
+RUN_SLOTS = 256
+PROBE_UID = RUN_UID_BASE - 1  # used only to try the levels, never by a run
+LEASES = Path("/run/coursekit")
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+LEVELS = ("sandbox", "user", "none")
+
+
+class IsolationError(RuntimeError):
+    """The isolation asked for cannot be had on this machine."""
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """How student code is kept apart here.
+
+    - level: "sandbox", "user" or "none" (see the module docstring)
+    - run_users: whether each run gets a user id of its own (we are root)
+    - why: what was tried and failed, for the one-line warning
+    """
+
+    level: str
+    run_users: bool
+    why: str = ""
+
+    def summary(self) -> str:
+        """One sentence for an instructor."""
+        if self.level == "sandbox":
+            extra = ", as a user id of its own per run" if self.run_users else ""
+            return f"student code runs in a bubblewrap sandbox{extra}."
+        if self.level == "user":
+            return (f"student code runs as a user id of its own per run, without a sandbox "
+                    f"({self.why}).")
+        return (f"student code runs as {pwd.getpwuid(os.geteuid()).pw_name}, with your "
+                f"permissions: it can read and change your files ({self.why}).")
+
+
+@dataclass(frozen=True)
+class RunUser:
+    """A user id leased to one grading run (root only)."""
+
+    uid: int
+    lease: int  # the open lock file; the lease ends when it is closed
+
+    @property
+    def ids(self) -> tuple[int, int]:
+        return self.uid, self.uid
+
+    def sweep(self) -> None:
+        """End every process of this user id (a kernel may have left some behind)."""
+        sweep(self.uid)
+
+    def release(self) -> None:
+        self.sweep()
+        os.close(self.lease)
+
+
+def sweep(uid: int) -> None:
+    """Kill every process running as ``uid``, from a process that runs as ``uid`` itself."""
+    subprocess.run([sys.executable, "-c",
+                    f"import os\ntry:\n    os.kill(-1, {int(signal.SIGKILL)})\n"
+                    "except OSError:\n    pass"],
+                   user=uid, group=uid, extra_groups=[], cwd="/", check=False,
+                   stdin=subprocess.DEVNULL, capture_output=True)
+
+
+def lease_run_user() -> RunUser | None:
+    """A user id no other run holds, or None when we are not root."""
+    if os.geteuid() != 0 or not isolation().run_users:
+        return None
+    LEASES.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if LEASES.stat().st_uid != 0:
+        raise IsolationError(f"{LEASES} is not owned by root")
+    for slot in range(RUN_SLOTS):
+        uid = RUN_UID_BASE + slot
+        if taken_by_a_named_user(uid):
+            continue
+        handle = os.open(LEASES / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            continue
+        sweep(uid)
+        return RunUser(uid, handle)
+    raise IsolationError(f"all {RUN_SLOTS} run user ids are in use")
+
+
+def taken_by_a_named_user(uid: int) -> bool:
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return True
+
+
+def bwrap_command(argv: list[str], work: Path, readable: list[Path]) -> list[str]:
+    """``argv`` inside a sandbox where ``work`` is writable, ``readable`` folders are read-only
+    and the system and this Python are visible read-only; nothing else of the machine is."""
+    command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
+    for path in SYSTEM_PATHS:
+        if os.path.islink(path):
+            command += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            command += ["--ro-bind", path, path]
+    for prefix in python_folders():
+        command += ["--ro-bind", prefix, prefix]
+    command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for folder in readable:
+        command += ["--ro-bind", str(folder), str(folder)]
+    command += ["--bind", str(work), str(work), "--chdir", str(work), "--", *argv]
+    return command
+
+
+def python_folders() -> list[str]:
+    """The folders this Python and its packages live in, outside the system folders."""
+    folders = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    folders |= {sys.prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    system = tuple(p + "/" for p in SYSTEM_PATHS)
+    outside = sorted(f for f in folders if not (f + "/").startswith(system))
+    return [f for f in outside if not any(f.startswith(o + "/") for o in outside if o != f)]
+
+
+def _kernel_runs(command: list[str], uid: int | None) -> tuple[bool, str]:
+    """Whether ``command`` (a Python that must import the kernel) runs, as ``uid`` if given."""
+    ids = {"user": uid, "group": uid, "extra_groups": []} if uid is not None else {}
+    try:
+        done = subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL, **ids)
+    except (OSError, subprocess.SubprocessError) as error:
+        return False, str(error)
+    return done.returncode == 0, (done.stderr.strip().splitlines() or [""])[-1][:200]
+
+
+@functools.cache
+def isolation() -> Isolation:
+    """The strongest isolation that works here (``$COURSEKIT_ISOLATION`` may ask for a level)."""
+    wanted = os.environ.get("COURSEKIT_ISOLATION", "")
+    if wanted and wanted not in LEVELS:
+        raise IsolationError(f"COURSEKIT_ISOLATION must be one of {', '.join(LEVELS)}")
+    root = os.geteuid() == 0
+    uid = PROBE_UID if root else None
+    check = [sys.executable, "-c", "import ipykernel"]
+    why = []
+    if wanted in ("", "sandbox"):
+        if shutil.which("bwrap") is None:
+            why.append("bubblewrap is not installed")
+        else:
+            with tempfile.TemporaryDirectory(prefix="coursekit-probe-") as scratch:
+                if root:
+                    os.chown(scratch, uid, uid)
+                works, said = _kernel_runs(bwrap_command(check, Path(scratch), []), uid)
+            if works:
+                return Isolation("sandbox", run_users=root)
+            why.append(f"bubblewrap cannot make a sandbox here: {said}")
+    if wanted in ("", "user") and root:
+        works, said = _kernel_runs(check, uid)
+        if works:
+            return Isolation("user", run_users=True, why="; ".join(why))
+        why.append(f"a separate user cannot run {sys.executable}: {said}")
+    elif wanted in ("", "user"):
+        why.append("only root can run code as another user")
+    if wanted not in ("", "none"):
+        raise IsolationError(f"isolation level {wanted!r} is not available: {'; '.join(why)}")
+    return Isolation("none", run_users=False, why="; ".join(why))
