@@ -40,22 +40,21 @@ def submissions_in(folder: Path) -> list[Path]:
 
 @dataclass
 class Job:
-    """One submission of a batch and the worker grading it."""
+    """One submission of a batch: the worker command that grades it into ``out``."""
 
-    submission: Path
+    command: list[str]
     out: Path
     attempts: int = 0
     worker: subprocess.Popen | None = None
     started: float = 0.0
     failures: list[str] = field(default_factory=list)
 
-    def start(self, assignment_name: str) -> None:
+    def start(self) -> None:
         self.out.unlink(missing_ok=True)
         self.attempts += 1
         self.started = time.monotonic()
-        self.worker = subprocess.Popen(
-            [sys.executable, "-m", "coursekit.grade", assignment_name, str(self.submission),
-             str(self.out)], stdin=subprocess.DEVNULL, start_new_session=True)
+        self.worker = subprocess.Popen(self.command, stdin=subprocess.DEVNULL,
+                                       start_new_session=True)
 
     def stop(self) -> None:
         try:
@@ -65,24 +64,33 @@ class Job:
         self.worker.wait()
 
     def graded(self) -> dict | None:
-        """The results the worker wrote, or None (noting why) if there are none."""
+        """The results the worker wrote, or None if there are none."""
         try:
             return json.loads(self.out.read_text())
         except (OSError, ValueError):
-            self.failures.append(f"exit code {self.worker.returncode}")
             return None
 
+    def ended(self) -> str:
+        code = self.worker.returncode
+        return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
 
-def run_batch(assignment: Assignment, jobs: list[Job], workers: int) -> list[dict]:
-    """Grade every job with at most ``workers`` at a time; return their results in order."""
+
+def worker_command(assignment_name: str, submission: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "coursekit.grade", assignment_name, str(submission), str(out)]
+
+
+def run_batch(assignment: Assignment, jobs: list[Job], workers: int,
+              time_limit: float | None = None) -> list[dict]:
+    """Run every job, at most ``workers`` at a time, each for at most ``time_limit`` seconds
+    (default: the assignment's budget and some slack); return their results in order."""
     graded: dict[int, dict] = {}
     waiting = list(range(len(jobs)))
     running: list[int] = []
-    time_limit = assignment.limits.budget_seconds + WORKER_SLACK_S
+    time_limit = time_limit or assignment.limits.budget_seconds + WORKER_SLACK_S
     while waiting or running:
         while waiting and len(running) < workers:
             index = waiting.pop(0)
-            jobs[index].start(assignment.name)
+            jobs[index].start()
             running.append(index)
         time.sleep(0.2)
         for index in list(running):
@@ -91,11 +99,15 @@ def run_batch(assignment: Assignment, jobs: list[Job], workers: int) -> list[dic
                 if time.monotonic() - job.started < time_limit:
                     continue
                 job.stop()
+                job.failures.append(f"still running after {time_limit:.0f} s")
             running.remove(index)
             outcome = job.graded()
             if outcome is not None:
                 graded[index] = outcome
-            elif job.attempts < WORKER_ATTEMPTS:
+                continue
+            if len(job.failures) < job.attempts:
+                job.failures.append(job.ended())
+            if job.attempts < WORKER_ATTEMPTS:
                 waiting.append(index)
             else:
                 graded[index] = worker_failed(assignment, job)
@@ -114,8 +126,8 @@ def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | N
     ``out/grades.csv`` (one row per submission, a column per question). Returns the CSV path."""
     assignment = load_assignment(assignment_name)
     submissions = submissions_in(folder)
-    jobs = [Job(s, out / (s.stem if s.is_file() else s.name) / "results.json")
-            for s in submissions]
+    targets = [out / (s.stem if s.is_file() else s.name) / "results.json" for s in submissions]
+    jobs = [Job(worker_command(assignment_name, s, t), t) for s, t in zip(submissions, targets, strict=True)]
     workers = workers or max(1, min(len(submissions), os.cpu_count() or 1))
     all_results = run_batch(assignment, jobs, workers)
     out.mkdir(parents=True, exist_ok=True)

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from in_kernel import isolated_kernel
 
 from autograder.engine import probe
 from autograder.engine.assignment import Assignment
 from autograder.engine.checks import Check, CheckFailed, as_array, expect_close
-from autograder.engine.judge import RunFolder, redact
-from autograder.engine.kernel import Limits, StudentKernel
+from autograder.engine.judge import redact
 from autograder.engine.notebook import NotebookError, find_notebook, read_code_cells
-from autograder.engine.sandbox import RUN_UID_BASE, lease_run_user
+from autograder.engine.sandbox import RUN_UID_BASE
 
 
 def test_wire_round_trip_keeps_structure_and_dtypes(tmp_path):
@@ -117,20 +117,10 @@ def test_redaction_hides_quotes_of_hidden_files():
     assert redact("name 'np' is not defined") == "name 'np' is not defined"
 
 
-TINY = Assignment("tiny", "tiny.ipynb", {}, [], kernel_files=(),
-                  limits=Limits(memory_bytes=500_000_000))
-
-
 @pytest.fixture
 def kernel():
-    """A kernel in a run folder of its own, isolated as grading isolates it."""
-    user = lease_run_user()
-    folder = RunFolder(TINY, user)
-    with StudentKernel(folder.work, folder.probe, TINY.limits, user) as running:
+    with isolated_kernel() as running:
         yield running
-    folder.remove()
-    if user:
-        user.release()
 
 
 def test_kernel_stops_loops_and_survives_errors(kernel):

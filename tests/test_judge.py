@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import nbformat
@@ -11,7 +12,7 @@ import pytest
 from autograder.engine.assignment import Assignment
 from autograder.engine.checks import Check, CheckFailed, expect_close
 from autograder.engine.judge import grade, write_results
-from autograder.engine.kernel import Limits
+from autograder.engine.kernel import Limits, StudentKernel
 
 
 def check_add(student, rng):
@@ -115,3 +116,16 @@ def test_exec_time_and_summary_are_reported(grade_toy):
     assert results["score"] == 3
     assert "cell 1" in results["output"] and "ValueError: oops" in results["output"]
     assert np.isfinite(results["execution_time"])
+
+
+def test_a_kernel_that_cannot_start_is_tried_twice_then_explained(tmp_path, monkeypatch):
+    starts = []
+    real_start = StudentKernel.start
+    monkeypatch.setattr(StudentKernel, "start", lambda self: starts.append(1) or real_start(self))
+    starved = dataclasses.replace(TOY, limits=Limits(memory_bytes=5_000_000, budget_seconds=60))
+    path = tmp_path / "toy.ipynb"
+    nbformat.write(toy_notebook(*CORRECT), path)
+    results = grade(starved, path)
+    assert len(starts) == 2
+    assert results["score"] == 0 and len(results["tests"]) == len(TOY.checks)
+    assert all("could not start" in t["output"] for t in results["tests"])
