@@ -26,6 +26,7 @@ from in_kernel import TINY
 from submissions import solved, with_definitions, write
 
 from autograder.engine.judge import RunFolder
+from autograder.engine.sandbox import TMP_BYTES, bwrap_sizes_tmpfs
 from coursekit.paths import AUTOGRADER, ROOT
 
 PYTHON = str(Path(sys.executable).parent / "python")
@@ -312,3 +313,20 @@ def test_without_isolation_grading_says_so_and_can_refuse(grader, tmp_path):
     isolated = grader.run([*command, "--require-isolation"])
     if grader.isolation() != "none":
         assert isolated.returncode == 0 and "warning" not in isolated.stderr
+
+
+def test_the_kernels_private_tmp_is_capped(grader):
+    if not bwrap_sizes_tmpfs():
+        pytest.skip("this bubblewrap cannot cap a tmpfs (--size came in 0.7)")
+    said = in_kernel(sandboxed(grader), (
+        "import os\n"
+        "written = 0\n"
+        "try:\n"
+        "    for i in range(40):\n"
+        "        with open(f'/tmp/fill-{i}', 'wb') as fill:\n"
+        "            fill.write(bytes(10**7))\n"
+        "        written += 10**7\n"
+        "except OSError as error:\n"
+        "    print(type(error).__name__)\n"
+        "print(written)\n"))
+    assert int(said.split()[-1]) <= TMP_BYTES

@@ -36,6 +36,7 @@ PROBE_UID = RUN_UID_BASE - 1  # used only to try the levels, never by a run
 LEASES = Path("/run/coursekit")
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 LEVELS = ("sandbox", "user", "none")
+TMP_BYTES = 100_000_000  # the sandbox's private /tmp
 
 
 class IsolationError(RuntimeError):
@@ -137,11 +138,20 @@ def bwrap_command(argv: list[str], work: Path, readable: list[Path]) -> list[str
             command += ["--ro-bind", path, path]
     for prefix in python_folders():
         command += ["--ro-bind", prefix, prefix]
-    command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    command += ["--proc", "/proc", "--dev", "/dev"]
+    if bwrap_sizes_tmpfs():  # bubblewrap 0.7 and newer: /tmp is memory, so it gets a cap
+        command += ["--size", str(TMP_BYTES)]
+    command += ["--tmpfs", "/tmp"]
     for folder in readable:
         command += ["--ro-bind", str(folder), str(folder)]
     command += ["--bind", str(work), str(work), "--chdir", str(work), "--", *argv]
     return command
+
+
+@functools.cache
+def bwrap_sizes_tmpfs() -> bool:
+    usage = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, check=False)
+    return "--size" in usage.stdout + usage.stderr
 
 
 def python_folders() -> list[str]:
