@@ -127,7 +127,8 @@ def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | N
     assignment = load_assignment(assignment_name)
     submissions = submissions_in(folder)
     targets = [out / (s.stem if s.is_file() else s.name) / "results.json" for s in submissions]
-    jobs = [Job(worker_command(assignment_name, s, t), t) for s, t in zip(submissions, targets, strict=True)]
+    jobs = [Job(worker_command(assignment_name, submission, target), target)
+            for submission, target in zip(submissions, targets, strict=True)]
     workers = workers or max(1, min(len(submissions), os.cpu_count() or 1))
     all_results = run_batch(assignment, jobs, workers)
     out.mkdir(parents=True, exist_ok=True)

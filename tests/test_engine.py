@@ -144,4 +144,4 @@ def test_kernel_death_is_reported(kernel):
 def test_kernel_runs_as_a_user_id_of_its_own(kernel):
     outcome = kernel.execute("import os\nprint(os.geteuid())", 10)
     uid = int(outcome.output_tail)
-    assert uid == kernel.user[0] and uid >= RUN_UID_BASE
+    assert uid == kernel.user.uid and uid >= RUN_UID_BASE

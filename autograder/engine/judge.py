@@ -64,6 +64,10 @@ class RunFolder:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class KernelFailed(RuntimeError):
+    """The student's kernel could not be started, even on a second try."""
+
+
 class Session:
     """The student's kernel with the cells that ran, restarted and replayed if it dies."""
 
@@ -141,10 +145,6 @@ def describe(outcome: Outcome, limits: Limits) -> str:
     if outcome.status == "timeout":
         return f"ran past the time limit and was {outcome.error}"
     return "stopped the Python process (for example with os._exit or a crash)"
-
-
-class KernelFailed(RuntimeError):
-    """The student's kernel could not be started, even on a second try."""
 
 
 class RemoteStudent:

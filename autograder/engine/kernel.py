@@ -87,8 +87,7 @@ class StudentKernel:
         self.workdir = Path(workdir)
         self.control = Path(control)
         self.limits = limits
-        self.user = user.ids if user else None
-        self.run_user = user
+        self.user = user
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
         self.client: BlockingKernelClient | None = None
@@ -101,17 +100,19 @@ class StudentKernel:
         write_connection_file(str(connection), transport="ipc",
                               ip=str(self.workdir / f".kernel-{stamp}"))
         if self.user:
-            os.chown(connection, *self.user)
+            os.chown(connection, *self.user.ids)
         command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection),
                    "--HistoryManager.enabled=False", "--Application.log_level=CRITICAL"]
+        switch = {}  # the user id is switched inside the sandbox, or here when there is none
         if isolation().level == "sandbox":
-            command = bwrap_command(command, self.workdir, [self.control])
+            command = bwrap_command(command, self.workdir, [self.control],
+                                    self.user.uid if self.user else None)
+        elif self.user:
+            switch = {"user": self.user.uid, "group": self.user.uid, "extra_groups": []}
         self.process = subprocess.Popen(
             command, cwd=self.workdir, env=self._environment(), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-            user=self.user[0] if self.user else None, group=self.user[1] if self.user else None,
-            extra_groups=[] if self.user else None, preexec_fn=self._apply_limits,
-        )
+            preexec_fn=self._apply_limits, **switch)
         self.client = BlockingKernelClient(connection_file=str(connection))
         self.client.load_connection_file()
         self.client.start_channels()
@@ -141,8 +142,8 @@ class StudentKernel:
                 pass
             self.process.wait()
             self.process = None
-        if self.run_user is not None:
-            self.run_user.sweep()
+        if self.user is not None:
+            self.user.sweep()
 
     def __enter__(self) -> StudentKernel:
         self.start()
@@ -221,7 +222,7 @@ class StudentKernel:
         return env
 
     def _apply_limits(self) -> None:
-        """Runs in the child after the user switch, before the kernel starts."""
+        """Runs in the child (after the user switch, if any) before it starts the kernel."""
         limits = self.limits
         resource.setrlimit(resource.RLIMIT_DATA, (limits.memory_bytes, limits.memory_bytes))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))

@@ -23,7 +23,6 @@ import functools
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -64,8 +63,8 @@ class Isolation:
         if self.level == "user":
             return (f"student code runs as a user id of its own per run, without a sandbox "
                     f"({self.why}).")
-        return (f"student code runs as {pwd.getpwuid(os.geteuid()).pw_name}, with your "
-                f"permissions: it can read and change your files ({self.why}).")
+        return (f"student code runs as {user_name(os.geteuid())}, with your permissions: it "
+                f"can read and change your files ({self.why}).")
 
 
 @dataclass(frozen=True)
@@ -77,6 +76,7 @@ class RunUser:
 
     @property
     def ids(self) -> tuple[int, int]:
+        """(uid, gid): a run's group id is its user id."""
         return self.uid, self.uid
 
     def sweep(self) -> None:
@@ -89,12 +89,11 @@ class RunUser:
 
 
 def sweep(uid: int) -> None:
-    """Kill every process running as ``uid``, from a process that runs as ``uid`` itself."""
-    subprocess.run([sys.executable, "-c",
-                    f"import os\ntry:\n    os.kill(-1, {int(signal.SIGKILL)})\n"
-                    "except OSError:\n    pass"],
-                   user=uid, group=uid, extra_groups=[], cwd="/", check=False,
-                   stdin=subprocess.DEVNULL, capture_output=True)
+    """Kill every process running as ``uid``, from a shell that runs as ``uid`` itself (the
+    shell's ``kill -1`` spares only the shell)."""
+    subprocess.run(["/bin/sh", "-c", "kill -s KILL -- -1"], user=uid, group=uid,
+                   extra_groups=[], cwd="/", check=False, stdin=subprocess.DEVNULL,
+                   capture_output=True)
 
 
 def lease_run_user() -> RunUser | None:
@@ -106,7 +105,7 @@ def lease_run_user() -> RunUser | None:
         raise IsolationError(f"{LEASES} is not owned by root")
     for slot in range(RUN_SLOTS):
         uid = RUN_UID_BASE + slot
-        if taken_by_a_named_user(uid):
+        if user_name(uid) is not None:  # someone's account: not ours to lease
             continue
         handle = os.open(LEASES / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -119,33 +118,49 @@ def lease_run_user() -> RunUser | None:
     raise IsolationError(f"all {RUN_SLOTS} run user ids are in use")
 
 
-def taken_by_a_named_user(uid: int) -> bool:
+def user_name(uid: int) -> str | None:
     try:
-        pwd.getpwuid(uid)
+        return pwd.getpwuid(uid).pw_name
     except KeyError:
-        return False
-    return True
+        return None
 
 
-def bwrap_command(argv: list[str], work: Path, readable: list[Path]) -> list[str]:
+def bwrap_command(argv: list[str], work: Path, readable: list[Path],
+                  uid: int | None = None) -> list[str]:
     """``argv`` inside a sandbox where ``work`` is writable, ``readable`` folders are read-only
-    and the system and this Python are visible read-only; nothing else of the machine is."""
-    command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
+    and the system and this Python are visible read-only; nothing else of the machine is.
+
+    With ``uid`` (we are root), bubblewrap makes the namespaces itself and ``argv`` then runs as
+    ``uid`` with no capabilities (util-linux's ``setpriv``); without, bubblewrap runs in a user
+    namespace of ours. Mount points are made readable to all, so ``uid`` can reach the folders
+    bound there even when their folders on the machine are private.
+    """
+    if uid is None:
+        command = ["bwrap", "--unshare-all"]
+    else:
+        command = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+                   "--unshare-cgroup-try"]
+        argv = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--", *argv]
+    command += ["--die-with-parent", "--new-session"]
     for path in SYSTEM_PATHS:
         if os.path.islink(path):
             command += ["--symlink", os.readlink(path), path]
         elif os.path.isdir(path):
             command += ["--ro-bind", path, path]
-    for prefix in python_folders():
-        command += ["--ro-bind", prefix, prefix]
     command += ["--proc", "/proc", "--dev", "/dev"]
     if bwrap_sizes_tmpfs():  # bubblewrap 0.7 and newer: /tmp is memory, so it gets a cap
         command += ["--size", str(TMP_BYTES)]
     command += ["--tmpfs", "/tmp"]
-    for folder in readable:
-        command += ["--ro-bind", str(folder), str(folder)]
-    command += ["--bind", str(work), str(work), "--chdir", str(work), "--", *argv]
-    return command
+    made = {"/", "/tmp", *SYSTEM_PATHS}
+    binds = [("--ro-bind", folder) for folder in [*python_folders(), *map(str, readable)]]
+    for kind, folder in [*binds, ("--bind", str(work))]:
+        for parent in reversed(Path(folder).parents):
+            if str(parent) not in made:
+                command += ["--perms", "0755", "--dir", str(parent)]
+                made.add(str(parent))
+        command += [kind, folder, folder]
+    return [*command, "--chdir", str(work), "--", *argv]
 
 
 @functools.cache
@@ -191,7 +206,7 @@ def isolation() -> Isolation:
             with tempfile.TemporaryDirectory(prefix="coursekit-probe-") as scratch:
                 if root:
                     os.chown(scratch, uid, uid)
-                works, said = _kernel_runs(bwrap_command(check, Path(scratch), []), uid)
+                works, said = _kernel_runs(bwrap_command(check, Path(scratch), [], uid), None)
             if works:
                 return Isolation("sandbox", run_users=root)
             why.append(f"bubblewrap cannot make a sandbox here: {said}")
