@@ -112,6 +112,17 @@ def appended(notebook: nbformat.NotebookNode, *sources: str) -> nbformat.Noteboo
     return notebook
 
 
+def after_first_code_cell(notebook: nbformat.NotebookNode,
+                          *sources: str) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` with code cells inserted right after its first code cell (the
+    imports), where a student's extra cell runs before everything it could interfere with."""
+    notebook = copy.deepcopy(notebook)
+    first = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code")
+    for offset, source in enumerate(sources, start=1):
+        notebook.cells.insert(first + offset, nbformat.v4.new_code_cell(source))
+    return notebook
+
+
 def write(notebook: nbformat.NotebookNode | str, path: Path) -> Path:
     """Write a notebook (or raw text, for malformed files) to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ import json
 import nbformat
 import pytest
 from conftest import HW1, quick, scores
-from submissions import appended, corpus, solved, with_definitions, write
+from submissions import after_first_code_cell, appended, corpus, solved, with_definitions, write
 
 from coursekit.grade import grade_one
 from coursekit.paths import AUTOGRADER
@@ -18,15 +18,6 @@ pytestmark = pytest.mark.slow
 FULL = {q: float(p) for q, p in HW1.questions.items()}
 FAST = quick(HW1, cell_seconds=5, call_seconds=5, budget_seconds=240)
 MISSING_DERIVATIVE = next(p for p in corpus("hw1", "mutants") if "derivative" in p.stem)
-
-
-def after_first_code_cell(*sources: str) -> nbformat.NotebookNode:
-    """The solved notebook with cells inserted right after its first code cell (the imports)."""
-    notebook = solved("hw1")
-    first = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code")
-    for offset, source in enumerate(sources, start=1):
-        notebook.cells.insert(first + offset, nbformat.v4.new_code_cell(source))
-    return notebook
 
 
 def assert_complete_and_bounded(results: dict, assignment=FAST) -> None:
@@ -45,7 +36,7 @@ def assert_complete_and_bounded(results: dict, assignment=FAST) -> None:
 ], ids=["infinite-loop", "loop-ignoring-interrupts", "sys-exit", "os-exit", "memory-hog",
         "huge-print", "raises"])
 def test_a_hostile_cell_costs_nothing_else(grade_notebook, source):
-    results = grade_notebook(after_first_code_cell(source), assignment=FAST)
+    results = grade_notebook(after_first_code_cell(solved("hw1"), source), assignment=FAST)
     assert_complete_and_bounded(results)
     assert scores(results) == FULL
     assert "cell" in results["output"]

@@ -20,10 +20,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import pytest
+from conftest import scores
 from in_kernel import TINY
-from submissions import solved, with_definitions, write
+from submissions import after_first_code_cell, solved, with_definitions, write
 
 from autograder.engine.judge import RunFolder
 from autograder.engine.sandbox import TMP_BYTES, bwrap_sizes_tmpfs
@@ -216,20 +216,6 @@ def test_the_kernel_sees_no_home_no_autograder_and_no_other_run(who, reachable):
 
 # -- whole grading runs ------------------------------------------------------------------------
 
-def after_first_code_cell(notebook: nbformat.NotebookNode, source: str):
-    first = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code")
-    notebook.cells.insert(first + 1, nbformat.v4.new_code_cell(source))
-    return notebook
-
-
-def scores_by_question(results: dict) -> dict[str, float]:
-    got: dict[str, float] = {}
-    for test in results["tests"]:
-        question = test["name"].split(" ", 1)[0]
-        got[question] = got.get(question, 0.0) + test["score"]
-    return got
-
-
 @pytest.mark.slow
 def test_a_submission_cannot_read_or_write_the_graders_home(who):
     person = who
@@ -254,7 +240,7 @@ def test_a_submission_cannot_read_or_write_the_graders_home(who):
     assert done.returncode == 0, done.stderr[-2000:]
     results = (work / "results.json").read_text()
     assert "5c1e" not in results and not planted.exists()
-    got = scores_by_question(json.loads(results))
+    got = scores(json.loads(results))
     assert got == {"Q1": 0, "Q2": 20, "Q3": 40, "Q4": 30}
 
 
