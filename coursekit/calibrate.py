@@ -69,6 +69,12 @@ def train_once(assignment_name: str, variant: str | None, seed: int,
         return 0.0
 
 
+def threshold_rule(worst_correct: float, margin: float, floor: float) -> float:
+    """The threshold: ``margin`` below the worst correct run, rounded down to 0.1%, never below
+    ``floor``."""
+    return max(floor, math.floor((worst_correct - margin) * 1000) / 1000)
+
+
 def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
               report: Path | None = None) -> dict:
     """Run the calibration and write the reports; return the JSON figures."""
@@ -91,7 +97,7 @@ def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
     for (name, _, _), accuracy in zip(jobs, accuracies, strict=True):
         runs.setdefault(name, []).append(accuracy)
     worst = min(min(v) for k, v in runs.items() if not k.startswith("mutant"))
-    threshold = max(calibration.floor, math.floor((worst - calibration.margin) * 1000) / 1000)
+    threshold = threshold_rule(worst, calibration.margin, calibration.floor)
     figures = {
         "threshold": threshold, "margin": calibration.margin, "floor": calibration.floor,
         "worst_correct": worst, "seeds": seeds, "runs": runs,

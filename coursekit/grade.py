@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.engine.assignment import Assignment, load_assignment
-from autograder.engine.judge import grade_or_explain, not_run, results, write_results
+from autograder.engine.judge import (
+    grade_or_explain,
+    not_run,
+    points_per_question,
+    results,
+    write_results,
+)
 
 WORKER_ATTEMPTS = 2
 WORKER_SLACK_S = 120.0  # beyond the assignment's budget, for start-up and clean-up
@@ -137,12 +143,10 @@ def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | N
         writer = csv.writer(handle)
         writer.writerow(["submission", "score", "max_score", *assignment.questions])
         for submission, outcome in zip(submissions, all_results, strict=True):
-            per_question = {q: 0.0 for q in assignment.questions}
-            for test in outcome["tests"]:
-                per_question[test["name"].split(" ", 1)[0]] += test["score"]
+            per_question = points_per_question(outcome)
             writer.writerow([submission.name, f"{outcome['score']:g}",
                              f"{assignment.max_score:g}",
-                             *(f"{per_question[q]:g}" for q in assignment.questions)])
+                             *(f"{per_question.get(q, 0.0):g}" for q in assignment.questions)])
     return table
 
 

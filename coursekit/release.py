@@ -39,25 +39,37 @@ def cell_name(index: int, cell) -> str:
     return f"cell {index + 1}" + (f" ({grade_id!r})" if grade_id else "")
 
 
-def marked_regions(source: str, markers: tuple[str, str]) -> list[str]:
-    """The lines strictly inside each BEGIN/END region of ``source``; ValueError if unbalanced."""
+def classify_lines(source: str, markers: tuple[str, str]) -> list[tuple[str, str]]:
+    """Each line of ``source`` with where it stands: "begin" or "end" (a marker line),
+    "inside" or "outside" a BEGIN/END region. ValueError if the regions are unbalanced."""
     begin, end = markers
-    inside, region, regions = False, [], []
+    inside, kinds = False, []
     for line in source.splitlines():
         if begin in line:
             if inside:
                 raise ValueError(f"'{begin}' inside another region")
-            inside, region = True, []
+            inside, kind = True, "begin"
         elif end in line:
             if not inside:
                 raise ValueError(f"'{end}' without '{begin}'")
-            inside = False
-            regions.append("\n".join(region))
-        elif inside:
-            region.append(line)
+            inside, kind = False, "end"
+        else:
+            kind = "inside" if inside else "outside"
+        kinds.append((line, kind))
     if inside:
         raise ValueError(f"'{begin}' is never closed")
-    return regions
+    return kinds
+
+
+def marked_regions(source: str, markers: tuple[str, str]) -> list[str]:
+    """The lines strictly inside each BEGIN/END region of ``source``; ValueError if unbalanced."""
+    regions: list[list[str]] = []
+    for line, kind in classify_lines(source, markers):
+        if kind == "begin":
+            regions.append([])
+        elif kind == "inside":
+            regions[-1].append(line)
+    return ["\n".join(region) for region in regions]
 
 
 def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:

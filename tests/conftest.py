@@ -9,7 +9,7 @@ import pytest
 from submissions import write
 
 from autograder.engine.assignment import Assignment, load_assignment
-from autograder.engine.judge import grade
+from autograder.engine.judge import grade, points_per_question
 
 HW1 = load_assignment("hw1")
 
@@ -19,13 +19,7 @@ def quick(assignment: Assignment, **limits) -> Assignment:
     return dataclasses.replace(assignment, limits=dataclasses.replace(assignment.limits, **limits))
 
 
-def scores(results: dict) -> dict[str, float]:
-    """Points per question label, from a results dict."""
-    per_question: dict[str, float] = {}
-    for test in results["tests"]:
-        question = test["name"].split(" ", 1)[0]
-        per_question[question] = per_question.get(question, 0.0) + test["score"]
-    return per_question
+scores = points_per_question
 
 
 @pytest.fixture

@@ -15,22 +15,17 @@ from pathlib import Path
 import nbformat
 
 from coursekit.paths import ASSIGNMENTS, ROOT, SOLUTIONS
-from coursekit.release import HIDDEN_MARKERS, SOLUTION_MARKERS
+from coursekit.release import HIDDEN_MARKERS, SOLUTION_MARKERS, classify_lines
 
 CORPUS = ROOT / "tests" / "corpus"
 
 
 def strip_hidden(source: str) -> str:
     """``source`` without its hidden-test regions and without solution marker lines."""
-    kept, hidden = [], False
-    for line in source.splitlines():
-        if HIDDEN_MARKERS[0] in line:
-            hidden = True
-        elif HIDDEN_MARKERS[1] in line:
-            hidden = False
-        elif not hidden and not any(marker in line for marker in SOLUTION_MARKERS):
-            kept.append(line)
-    return "\n".join(kept)
+    hidden = classify_lines(source, HIDDEN_MARKERS)
+    solution = classify_lines(source, SOLUTION_MARKERS)
+    return "\n".join(line for (line, where), (_, marker) in zip(hidden, solution, strict=True)
+                     if where == "outside" and marker not in ("begin", "end"))
 
 
 def solved(assignment: str) -> nbformat.NotebookNode:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import math
 
+import pytest
 from submissions import corpus
 
 from autograder.hw1.checks import CALIBRATION, threshold
+from coursekit.calibrate import threshold_rule, train_once
 
 
 def figures() -> dict:
@@ -27,8 +28,14 @@ def test_threshold_follows_the_stated_rule():
     correct = [a for name, values in data["runs"].items() if not name.startswith("mutant")
                for a in values]
     assert data["worst_correct"] == min(correct)
-    rule = max(data["floor"], math.floor((min(correct) - data["margin"]) * 1000) / 1000)
+    rule = threshold_rule(min(correct), data["margin"], data["floor"])
     assert threshold() == data["threshold"] == rule >= 0.70
+
+
+@pytest.mark.slow
+def test_one_committed_run_of_the_reference_is_reproduced():
+    seed = 1  # the worst correct run of the committed report
+    assert train_once("hw1", "reference", seed) == figures()["runs"]["reference"][seed]
 
 
 def test_threshold_is_above_what_broken_learning_reaches():

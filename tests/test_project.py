@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 import tomllib
 
+from coursekit.package import canonical, locked_versions
 from coursekit.paths import ASSIGNMENTS, ROOT, SOLUTIONS
-
-
-def lock() -> dict[str, str]:
-    pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        name, version = line.split("==")
-        pins[re.sub(r"[-_.]+", "-", name).lower()] = version
-    return pins
 
 
 def test_environment_yml_installs_the_same_pins_as_requirements_txt():
@@ -27,16 +19,16 @@ def test_environment_yml_installs_the_same_pins_as_requirements_txt():
 
 def test_direct_dependencies_are_pinned_to_the_lock():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pins = lock()
+    pins = locked_versions()
     for requirement in project["dependencies"]:
         name, version = requirement.split("==")
-        assert pins[re.sub(r"[-_.]+", "-", name).lower()] == version, requirement
+        assert pins[canonical(name)] == version, requirement
 
 
 def test_course_dependencies_are_all_in_the_lock():
     for name in ("numpy", "jupyterlab", "nbgrader", "otter-grader", "matplotlib",
                  "tensorflow-cpu"):
-        assert name in lock()
+        assert name in locked_versions()
 
 
 def committed_notebooks():

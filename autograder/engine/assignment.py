@@ -74,6 +74,11 @@ class Assignment:
     def max_score(self) -> float:
         return sum(self.questions.values())
 
+    def write_rows(self, folder: Path) -> None:
+        """Save each dataset the kernel may read by rows as ``folder/<name>.npy``."""
+        for name, load in self.rows.items():
+            np.save(folder / f"{name}.npy", load())
+
 
 def load_assignment(name: str) -> Assignment:
     """The ``ASSIGNMENT`` defined by ``autograder/<name>/checks.py``."""

@@ -37,8 +37,7 @@ def rows_folder(assignment: Assignment) -> Path:
     if assignment.name not in _ROWS_FOLDERS:
         folder = Path(tempfile.mkdtemp(prefix=f"coursekit-rows-{assignment.name}-"))
         atexit.register(shutil.rmtree, folder, True)
-        for name, load in assignment.rows.items():
-            np.save(folder / f"{name}.npy", load())
+        assignment.write_rows(folder)
         _ROWS_FOLDERS[assignment.name] = folder
     return _ROWS_FOLDERS[assignment.name]
 

@@ -18,8 +18,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from autograder.engine import probe
 from autograder.engine.assignment import Assignment
 from autograder.engine.checks import Check, StudentError, Verdict, judge
@@ -47,8 +45,7 @@ class RunFolder:
         for folder in (self.work, self.probe):
             folder.mkdir()
         shutil.copy(probe.__file__, self.probe / PROBE_FILE)
-        for name, load in assignment.rows.items():
-            np.save(self.probe / f"{name}.npy", load())
+        assignment.write_rows(self.probe)
         for helper in assignment.kernel_files:
             shutil.copy(helper, self.work / helper.name)
         for dataset in assignment.notebook_datasets:
@@ -278,19 +275,30 @@ def grade_or_explain(assignment: Assignment, submission: Path) -> dict:
 
 def results(assignment: Assignment, verdicts: list[Verdict], problems: list[str],
             seconds: float) -> dict:
-    """The Gradescope results dict: a test per check, in question order."""
+    """The Gradescope results dict: a test per check, in question order, each tagged with its
+    question label."""
     tests = [{"name": v.check.name, "score": v.score, "max_score": v.check.points,
-              "output": v.message, "visibility": "visible"} for v in verdicts]
+              "output": v.message, "visibility": "visible", "tags": [v.check.question]}
+             for v in verdicts]
     score = sum(v.score for v in verdicts)
     summary = [f"{assignment.name}: {score:g} / {assignment.max_score:g} points."]
+    got = points_per_question({"tests": tests})
     for question, points in assignment.questions.items():
-        got = sum(v.score for v in verdicts if v.check.question == question)
-        summary.append(f"  {question}: {got:g} / {points:g}")
+        summary.append(f"  {question}: {got.get(question, 0.0):g} / {points:g}")
     if problems:
         summary.append("While running your notebook:")
         summary.extend(f"  - {p}" for p in problems[:20])
     return {"score": score, "execution_time": round(seconds, 1), "output": "\n".join(summary),
             "stdout_visibility": "hidden", "tests": tests}
+
+
+def points_per_question(results_dict: dict) -> dict[str, float]:
+    """Question label -> points scored, from a results dict (each test's first tag)."""
+    got: dict[str, float] = {}
+    for test in results_dict["tests"]:
+        question = test["tags"][0]
+        got[question] = got.get(question, 0.0) + test["score"]
+    return got
 
 
 def write_results(results_dict: dict, path: Path) -> None:
