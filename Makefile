@@ -55,7 +55,7 @@ bench: setup data
 	$(BIN)/python benchmarks/run_all.py
 
 calibrate: setup data
-	$(BIN)/coursekit calibrate hw1
+	$(BIN)/coursekit calibrate
 
 # Re-pin after changing the environment: requirements.txt, then environment.yml from it.
 lock: setup

@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-ASSIGNMENTS = ("hw1",)
+from autograder.engine.assignment import assignment_names
+
+ASSIGNMENTS = assignment_names()
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -69,9 +71,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    from autograder.engine.assignment import load_assignment
     from coursekit.calibrate import calibrate
 
-    calibrate(args.assignment, seeds=args.seeds, workers=args.workers)
+    names = args.assignments or [n for n in ASSIGNMENTS if load_assignment(n).calibration]
+    for name in names:
+        calibrate(name, seeds=args.seeds, workers=args.workers)
     return 0
 
 
@@ -102,8 +107,9 @@ def parser() -> argparse.ArgumentParser:
                     help="refuse to grade when student code cannot be isolated from your user")
     gr.set_defaults(run=cmd_grade)
 
-    cal = commands.add_parser("calibrate", help="calibrate accuracy thresholds; write the report")
-    cal.add_argument("assignment", choices=ASSIGNMENTS)
+    cal = commands.add_parser("calibrate", help="calibrate accuracy thresholds; write the reports")
+    cal.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                     help=f"{', '.join(ASSIGNMENTS)} (default: those with an accuracy threshold)")
     cal.add_argument("--seeds", type=int, default=20)
     cal.add_argument("--workers", type=int, default=None)
     cal.set_defaults(run=cmd_calibrate)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from autograder.engine.assignment import load_assignment
+from autograder.engine.assignment import ENGINE_FOLDERS, Assignment, load_assignment
 from coursekit.course_utils import find_data_dir
 from coursekit.paths import AUTOGRADER, DIST, ROOT
 
-# What the grader imports, and what the course's notebooks import while they are graded.
-RUNTIME_PACKAGES = ("numpy", "ipykernel", "jupyter_client", "packaging", "matplotlib", "tqdm")
+# What the grader itself imports; each assignment adds what its notebook imports.
+ENGINE_PACKAGES = ("numpy", "ipykernel", "jupyter_client", "packaging")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -38,10 +38,12 @@ def locked_versions(lock: Path = ROOT / "requirements.txt") -> dict[str, str]:
     return pins
 
 
-def runtime_requirements(packages=RUNTIME_PACKAGES) -> list[str]:
-    """``name==version`` for ``packages`` and everything they need, pinned by the lock."""
+def runtime_requirements(assignment: Assignment) -> list[str]:
+    """``name==version`` for what grading ``assignment`` imports and everything that needs,
+    pinned by the lock."""
     pins = locked_versions()
-    todo, seen = [canonical(p) for p in packages], set()
+    todo = [canonical(p) for p in (*ENGINE_PACKAGES, *assignment.runtime_packages)]
+    seen: set[str] = set()
     while todo:
         name = todo.pop()
         if name in seen:
@@ -62,7 +64,7 @@ def source_files(name: str) -> list[tuple[Path, str]]:
     files = [(ROOT / "coursekit" / "__init__.py", "coursekit/__init__.py"),
              (ROOT / "coursekit" / "course_utils.py", "coursekit/course_utils.py"),
              (AUTOGRADER / "__init__.py", "autograder/__init__.py")]
-    for folder in ("engine", "gradescope", name):
+    for folder in (*ENGINE_FOLDERS, name):
         for path in sorted((AUTOGRADER / folder).iterdir()):
             if path.is_file() and path.suffix in (".py", ".json"):
                 files.append((path, f"autograder/{folder}/{path.name}"))
@@ -87,7 +89,8 @@ def build_autograder(name: str, dist: Path = DIST) -> Path:
         add(archive, "setup.sh", (scripts / "setup.sh").read_bytes(), executable=True)
         run = (scripts / "run_autograder").read_text().replace("@ASSIGNMENT@", name)
         add(archive, "run_autograder", run.encode(), executable=True)
-        add(archive, "requirements.txt", ("\n".join(runtime_requirements()) + "\n").encode())
+        requirements = "\n".join(runtime_requirements(assignment)) + "\n"
+        add(archive, "requirements.txt", requirements.encode())
         for path, arcname in source_files(name):
             add(archive, arcname, path.read_bytes())
         for dataset in assignment.notebook_datasets:

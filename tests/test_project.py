@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 
-from coursekit.package import canonical, locked_versions
+from conftest import HW1
+
+from autograder.engine.assignment import assignment_names
+from coursekit.package import canonical, locked_versions, runtime_requirements
 from coursekit.paths import ASSIGNMENTS, ROOT, SOLUTIONS
 
 
@@ -60,3 +64,24 @@ def test_code_is_ruff_clean():
     ruff = Path(sys.executable).with_name("ruff")
     done = subprocess.run([str(ruff), "check", str(ROOT)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_assignments_are_discovered_from_their_folders(tmp_path, monkeypatch):
+    from autograder.engine import assignment
+
+    assert assignment_names() == ["hw1"]
+    for name in ("hw9", "engine"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "checks.py").write_text("")
+    (tmp_path / "notes").mkdir()
+    monkeypatch.setattr(assignment, "AUTOGRADER", tmp_path)
+    assert assignment_names() == ["hw9"]
+
+
+def test_each_zip_installs_what_its_own_notebook_imports():
+    hw1 = runtime_requirements(HW1)
+    assert "tqdm==" + locked_versions()["tqdm"] in hw1
+    assert not [r for r in hw1 if r.startswith(("tensorflow", "psutil"))]
+    other = runtime_requirements(dataclasses.replace(HW1, runtime_packages=("psutil",)))
+    assert "psutil==" + locked_versions()["psutil"] in other
+    assert "tqdm==" + locked_versions()["tqdm"] not in other

@@ -16,7 +16,9 @@ import numpy as np
 from autograder.engine.checks import Check, Student
 from autograder.engine.kernel import Limits
 
-COURSE_UTILS = Path(__file__).resolve().parents[2] / "coursekit" / "course_utils.py"
+AUTOGRADER = Path(__file__).resolve().parents[1]
+ENGINE_FOLDERS = ("engine", "gradescope")  # the rest of autograder/ is one folder per assignment
+COURSE_UTILS = AUTOGRADER.parent / "coursekit" / "course_utils.py"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Assignment:
     - kernel_files: helper modules placed beside the notebook (the grader's own copies)
     - notebook_datasets: datasets the notebook itself loads (copied beside it, e.g. "mnist")
     - kernel_env: environment for the student's kernel (e.g. a smaller data subset)
+    - runtime_packages: what the notebook imports while it is graded, beyond what the engine
+      needs (these and their dependencies go into the Gradescope zip, pinned)
     - limits: time and memory limits
     """
 
@@ -58,6 +62,7 @@ class Assignment:
     kernel_files: tuple[Path, ...] = (COURSE_UTILS,)
     notebook_datasets: tuple[str, ...] = ()
     kernel_env: dict[str, str] = field(default_factory=dict)
+    runtime_packages: tuple[str, ...] = ()
     limits: Limits = Limits()
     calibration: Calibration | None = None
 
@@ -78,6 +83,13 @@ class Assignment:
         """Save each dataset the kernel may read by rows as ``folder/<name>.npy``."""
         for name, load in self.rows.items():
             np.save(folder / f"{name}.npy", load())
+
+
+def assignment_names() -> list[str]:
+    """Every assignment the kit has: each folder ``autograder/<name>/`` with a ``checks.py``,
+    but the engine's own."""
+    return sorted(path.parent.name for path in AUTOGRADER.glob("*/checks.py")
+                  if path.parent.name not in ENGINE_FOLDERS)
 
 
 def load_assignment(name: str) -> Assignment:

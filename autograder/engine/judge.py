@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.engine import probe
-from autograder.engine.assignment import Assignment
+from autograder.engine.assignment import AUTOGRADER, ENGINE_FOLDERS, Assignment
 from autograder.engine.checks import Check, StudentError, Verdict, judge
 from autograder.engine.kernel import Limits, Outcome, StudentKernel
 from autograder.engine.notebook import CodeCell, NotebookError, find_notebook, read_code_cells
@@ -191,8 +191,8 @@ class RemoteStudent:
 def hidden_lines() -> frozenset[str]:
     """Distinctive lines of the hidden checks and references of every assignment."""
     lines = set()
-    for path in Path(__file__).resolve().parents[1].glob("*/*.py"):
-        if path.parent.name not in ("engine", "gradescope"):
+    for path in AUTOGRADER.glob("*/*.py"):
+        if path.parent.name not in ENGINE_FOLDERS:
             lines.update(line.strip() for line in path.read_text().splitlines()
                          if len(line.strip()) >= 16)
     return frozenset(lines)

@@ -393,6 +393,7 @@ ASSIGNMENT = Assignment(
     },
     notebook_datasets=("mnist",),
     kernel_env={"COURSEKIT_GRADING_SUBSET": "1000"},
+    runtime_packages=("matplotlib", "tqdm"),
     # 500 MB for the student's kernel leaves room for the judge inside Gradescope's 768 MB
     limits=Limits(memory_bytes=500_000_000, cell_seconds=60, call_seconds=30, budget_seconds=480),
     calibration=Calibration(train=full_run, report=CALIBRATION, floor=0.70, margin=0.02),
