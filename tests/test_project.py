@@ -81,7 +81,7 @@ def test_assignments_are_discovered_from_their_folders(tmp_path, monkeypatch):
 def test_each_zip_installs_what_its_own_notebook_imports():
     hw1 = runtime_requirements(HW1)
     assert "tqdm==" + locked_versions()["tqdm"] in hw1
-    assert not [r for r in hw1 if r.startswith(("tensorflow", "psutil"))]
-    other = runtime_requirements(dataclasses.replace(HW1, runtime_packages=("psutil",)))
-    assert "psutil==" + locked_versions()["psutil"] in other
+    assert not [r for r in hw1 if r.startswith(("tensorflow", "nbformat"))]
+    other = runtime_requirements(dataclasses.replace(HW1, runtime_packages=("nbformat",)))
+    assert "nbformat==" + locked_versions()["nbformat"] in other
     assert "tqdm==" + locked_versions()["tqdm"] not in other
