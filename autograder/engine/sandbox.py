@@ -60,11 +60,12 @@ class Isolation:
         if self.level == "sandbox":
             extra = ", as a user id of its own per run" if self.run_users else ""
             return f"student code runs in a bubblewrap sandbox{extra}."
+        because = f" ({self.why})" if self.why else ""
         if self.level == "user":
-            return (f"student code runs as a user id of its own per run, without a sandbox "
-                    f"({self.why}).")
-        return (f"student code runs as {user_name(os.geteuid())}, with your permissions: it "
-                f"can read and change your files ({self.why}).")
+            return f"student code runs as a user id of its own per run, without a sandbox{because}."
+        me = user_name(os.geteuid()) or f"user id {os.geteuid()}"
+        return (f"student code runs as {me}, with your permissions: it can read and change "
+                f"your files{because}.")
 
 
 @dataclass(frozen=True)
