@@ -7,6 +7,7 @@ Adding an assignment means adding a folder; the engine does not change.
 from __future__ import annotations
 
 import importlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,8 @@ class Assignment:
     - checks: every graded test; their points add up to each question's points
     - rows: dataset arrays the kernel may read by rows (see ``probe.Rows``), loaded lazily
     - kernel_files: helper modules placed beside the notebook (the grader's own copies)
+    - kernel_modules: judge-owned modules whose functions checks pass to student functions
+      (``probe.KernelFunction``); read-only for the kernel
     - notebook_datasets: datasets the notebook itself loads (copied beside it, e.g. "mnist")
     - kernel_env: environment for the student's kernel (e.g. a smaller data subset)
     - runtime_packages: what the notebook imports while it is graded, beyond what the engine
@@ -60,6 +63,7 @@ class Assignment:
     checks: list[Check]
     rows: dict[str, Callable[[], np.ndarray]] = field(default_factory=dict)
     kernel_files: tuple[Path, ...] = (COURSE_UTILS,)
+    kernel_modules: tuple[Path, ...] = ()
     notebook_datasets: tuple[str, ...] = ()
     kernel_env: dict[str, str] = field(default_factory=dict)
     runtime_packages: tuple[str, ...] = ()
@@ -79,10 +83,13 @@ class Assignment:
     def max_score(self) -> float:
         return sum(self.questions.values())
 
-    def write_rows(self, folder: Path) -> None:
-        """Save each dataset the kernel may read by rows as ``folder/<name>.npy``."""
+    def write_kernel_side(self, folder: Path) -> None:
+        """Put in ``folder`` what the kernel may read there: each dataset of ``rows`` as
+        ``<name>.npy`` and each of ``kernel_modules``."""
         for name, load in self.rows.items():
             np.save(folder / f"{name}.npy", load())
+        for module in self.kernel_modules:
+            shutil.copy(module, folder / module.name)
 
 
 def assignment_names() -> list[str]:

@@ -2,8 +2,9 @@
 
 A check function receives a :class:`Student` (remote or in-process, the check cannot tell) and a
 seeded ``numpy.random.Generator`` for its hidden inputs. It returns nothing when the student
-passes and raises :class:`CheckFailed` with a message for the student otherwise. The message says
-what was expected, what came, and where to look, never the hidden answer.
+passes (or a :class:`Score`, for partial credit or a line of feedback) and raises
+:class:`CheckFailed` with a message for the student otherwise. The message says what was
+expected, what came, and where to look, never the hidden answer.
 """
 
 from __future__ import annotations
@@ -28,12 +29,28 @@ class StudentError(CheckFailed):
 
 
 class Student(Protocol):
-    """The student's notebook, as the checks see it."""
+    """The student's notebook, as the checks see it.
+
+    Arguments may be numbers and arrays, ``probe.Seeded``/``probe.Rows`` inputs, handles that
+    earlier calls kept, and ``probe.KernelFunction``s (a function of the notebook's, or of a
+    judge-owned module of the assignment's ``kernel_modules``).
+    """
 
     def call(self, function: str, *args: Any, return_args: Sequence[int] = (),
-             timeout: float | None = None, **kwargs: Any) -> Any:
-        """Call ``function`` from the notebook; with ``return_args``, also return those
-        arguments as they are after the call, as ``(result, [arg, ...])``."""
+             timeout: float | None = None, keep: bool = False, allow_raise: bool = False,
+             warnings_as_errors: bool = False, **kwargs: Any) -> Any:
+        """Call ``function`` from the notebook.
+
+        - return_args: also return those arguments as they are after the call, as
+          ``(result, [arg, ...])``
+        - keep: leave the result in the kernel and return a ``probe.Handle`` to it
+        - allow_raise: an exception is returned as a ``probe.Raised`` instead of failing
+        - warnings_as_errors: a warning during the call raises (see ``allow_raise``)
+        """
+        ...
+
+    def value(self, name: str) -> Any:
+        """The value the notebook holds under ``name`` (numbers and containers of them)."""
         ...
 
 
@@ -44,7 +61,16 @@ class Check:
     question: str
     name: str
     points: float
-    run: Callable[[Student, np.random.Generator], None]
+    run: Callable[[Student, np.random.Generator], Score | None]
+
+
+@dataclass(frozen=True)
+class Score:
+    """What a check may return instead of passing outright: ``points`` (partial credit, at
+    most the check's) and a message for the student (e.g. a bonus line)."""
+
+    points: float
+    message: str
 
 
 @dataclass(frozen=True)
@@ -52,12 +78,12 @@ class Verdict:
     """The outcome of one check for one student."""
 
     check: Check
-    passed: bool
+    score: float
     message: str
 
     @property
-    def score(self) -> float:
-        return self.check.points if self.passed else 0.0
+    def passed(self) -> bool:
+        return self.score >= self.check.points
 
 
 def seeded_rng(*names: str) -> np.random.Generator:
@@ -69,13 +95,15 @@ def seeded_rng(*names: str) -> np.random.Generator:
 def judge(check: Check, student: Student, assignment: str) -> Verdict:
     """Run one check and turn any failure into a verdict with a student-facing message."""
     try:
-        check.run(student, seeded_rng(assignment, check.name))
+        outcome = check.run(student, seeded_rng(assignment, check.name))
     except CheckFailed as failure:
-        return Verdict(check, False, str(failure))
+        return Verdict(check, 0.0, str(failure))
     except Exception as error:  # noqa: BLE001 - an answer odd enough to trip the check itself
-        return Verdict(check, False, f"Your answer could not be checked ({type(error).__name__}: "
-                                     f"{str(error)[:200]}). Check the types and shapes you return.")
-    return Verdict(check, True, "Passed.")
+        return Verdict(check, 0.0, f"Your answer could not be checked ({type(error).__name__}: "
+                                   f"{str(error)[:200]}). Check the types and shapes you return.")
+    if isinstance(outcome, Score):
+        return Verdict(check, min(max(outcome.points, 0.0), check.points), outcome.message)
+    return Verdict(check, check.points, "Passed.")
 
 
 # -- helpers that checks share ---------------------------------------------------------------

@@ -22,22 +22,24 @@ from autograder.engine.checks import judge
 from autograder.engine.judge import interpret
 
 
-def round_trip(value: Any, rows_dir: Path | None) -> Any:
-    """``value`` after a trip through the wire encoding (copies arrays, builds rngs and rows)."""
+def round_trip(value: Any, rows_dir: Path | None, kernel: probe.KernelSide | None = None) -> Any:
+    """``value`` after a trip through the wire encoding (copies arrays, builds rngs and rows,
+    resolves handles and kernel functions)."""
     arrays: dict[str, np.ndarray] = {}
     spec = probe.pack(value, arrays)
-    return probe.unpack(spec, {k: v.copy() for k, v in arrays.items()}, rows_dir)
+    return probe.unpack(spec, {k: v.copy() for k, v in arrays.items()}, rows_dir, kernel)
 
 
 _ROWS_FOLDERS: dict[str, Path] = {}
 
 
 def rows_folder(assignment: Assignment) -> Path:
-    """A folder holding the assignment's dataset rows, written once per process."""
+    """A folder holding the assignment's dataset rows and kernel modules, written once per
+    process."""
     if assignment.name not in _ROWS_FOLDERS:
         folder = Path(tempfile.mkdtemp(prefix=f"coursekit-rows-{assignment.name}-"))
         atexit.register(shutil.rmtree, folder, True)
-        assignment.write_rows(folder)
+        assignment.write_kernel_side(folder)
         _ROWS_FOLDERS[assignment.name] = folder
     return _ROWS_FOLDERS[assignment.name]
 
@@ -46,15 +48,21 @@ class InProcessStudent:
     """The notebook's own namespace, called directly."""
 
     def __init__(self, namespace: dict, rows_dir: Path):
-        self.namespace = namespace
         self.rows_dir = rows_dir
+        self.kernel = probe.KernelSide(namespace, {}, rows_dir)
 
     def call(self, function: str, *args: Any, return_args=(), timeout: float | None = None,
+             keep: bool = False, allow_raise: bool = False, warnings_as_errors: bool = False,
              **kwargs: Any) -> Any:
-        args = round_trip(list(args), self.rows_dir)
-        kwargs = round_trip(kwargs, self.rows_dir)
-        answer = probe.answer_call(self.namespace, function, args, kwargs, list(return_args))
-        return interpret(function, round_trip(answer, None), bool(return_args))
+        args = round_trip(list(args), self.rows_dir, self.kernel)
+        kwargs = round_trip(kwargs, self.rows_dir, self.kernel)
+        answer = probe.answer_call(self.kernel.namespace, function, args, kwargs,
+                                   list(return_args), self.kernel.kept, keep, warnings_as_errors)
+        return interpret(function, round_trip(answer, None), bool(return_args), allow_raise)
+
+    def value(self, name: str) -> Any:
+        answer = probe.answer_value(self.kernel.namespace, name)
+        return interpret(name, round_trip(answer, None), False)
 
 
 def check_question(assignment_name: str, question: str, namespace: dict) -> float:

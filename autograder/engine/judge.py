@@ -45,7 +45,7 @@ class RunFolder:
         for folder in (self.work, self.probe):
             folder.mkdir()
         shutil.copy(probe.__file__, self.probe / PROBE_FILE)
-        assignment.write_rows(self.probe)
+        assignment.write_kernel_side(self.probe)
         for helper in assignment.kernel_files:
             shutil.copy(helper, self.work / helper.name)
         for dataset in assignment.notebook_datasets:
@@ -151,7 +151,18 @@ class RemoteStudent:
         self.session = session
 
     def call(self, function: str, *args: Any, return_args=(), timeout: float | None = None,
+             keep: bool = False, allow_raise: bool = False, warnings_as_errors: bool = False,
              **kwargs: Any) -> Any:
+        answer = self._ask(function, timeout, verb="call", args=list(args), kwargs=kwargs,
+                           return_args=list(return_args), keep=keep,
+                           warnings_as_errors=warnings_as_errors)
+        return interpret(function, answer, bool(return_args), allow_raise)
+
+    def value(self, name: str) -> Any:
+        return interpret(name, self._ask(name, None, verb="value"), False)
+
+    def _ask(self, function: str, timeout: float | None, **request_values: Any) -> dict:
+        """Have the kernel answer one request about ``function``; the answer dict."""
         session = self.session
         limit = min(timeout or session.assignment.limits.call_seconds, session.remaining())
         if limit <= 0:
@@ -163,8 +174,7 @@ class RemoteStudent:
         name = uuid.uuid4().hex
         request = session.folder.probe / f"{name}.req"
         response = session.folder.work / f".answer-{name}"
-        probe.save(request, function=function, args=list(args), kwargs=kwargs,
-                   return_args=list(return_args))
+        probe.save(request, function=function, **request_values)
         code = (f"__import__('runpy').run_path({str(session.folder.probe / PROBE_FILE)!r})"
                 f"['serve_call']({str(request)!r}, {str(response)!r})")
         outcome = session.kernel.execute(code, limit)
@@ -176,11 +186,10 @@ class RemoteStudent:
                 raise StudentError(f"Calling {function} stopped the Python process (for example "
                                    "with os._exit, or by running out of memory).")
             try:
-                answer = probe.load(response, rows_dir=session.folder.probe)
+                return probe.load(response, rows_dir=session.folder.probe)
             except (OSError, ValueError, KeyError) as error:
                 raise StudentError(f"Calling {function} gave no readable answer "
                                    f"({type(error).__name__}).") from None
-            return interpret(function, answer, bool(return_args))
         finally:
             for path in (request, response):
                 for part in (path, Path(f"{path}.npz")):
@@ -206,9 +215,16 @@ def redact(message: str) -> str:
     return message
 
 
-def interpret(function: str, answer: dict, with_args: bool) -> Any:
-    """The call's result, or StudentError explaining why there is none."""
+def interpret(function: str, answer: dict, with_args: bool, allow_raise: bool = False) -> Any:
+    """The call's result, or StudentError explaining why there is none. With ``allow_raise``,
+    an exception the call raised is the result, as a :class:`probe.Raised`."""
     status = answer.get("status")
+    if status == "raised" and allow_raise:
+        error = answer.get("error") or {}
+        return probe.Raised(str(error.get("type", "")), redact(str(error.get("message", ""))))
+    if status == "missing_value":
+        raise StudentError(f"Expected a variable named {function}, but your notebook does not "
+                           "define it. Check the spelling and that its cell runs without errors.")
     if status == "missing":
         raise StudentError(f"Expected a function named {function}, but your notebook does not "
                            "define it. Check the spelling and that its cell runs without errors.")
@@ -230,7 +246,7 @@ def interpret(function: str, answer: dict, with_args: bool) -> Any:
 
 
 def not_run(check: Check, reason: str) -> Verdict:
-    return Verdict(check, False, f"Not checked: {reason}")
+    return Verdict(check, 0.0, f"Not checked: {reason}")
 
 
 def grade(assignment: Assignment, submission: Path) -> dict:

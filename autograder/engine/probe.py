@@ -12,6 +12,10 @@ comes back from the kernel can carry code. Specs:
 - ``{"t": "rng", "seed": 7}``: a fresh ``numpy.random.default_rng(7)`` (inputs only);
 - ``{"t": "rows", "name": "mnist_train_images", "start": 0, "stop": 500, "scale": 255.0}``:
   rows of a uint8 dataset file next to this module, divided by ``scale`` (inputs only);
+- ``{"t": "handle", "id": "h0"}``: an object a call kept in the kernel (see ``keep``); it
+  never leaves the kernel, and passing the handle back passes the object (inputs only);
+- ``{"t": "function", "name": "f", "module": None}``: a function of the kernel's, the notebook's
+  own or, with ``module``, one of a judge-owned module beside this file (inputs only);
 - ``{"t": "other", "type": "Foo"}``: anything else the student returned (kept as a type name).
 """
 
@@ -20,9 +24,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import runpy
 import stat
 import time
 import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +63,30 @@ class Other:
     type: str
 
 
+@dataclass(frozen=True)
+class Handle:
+    """An object kept in the student's kernel by an earlier call."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class KernelFunction:
+    """A function in the kernel: the notebook's ``name``, or ``name`` from the judge-owned
+    ``module`` (a file ``<module>.py`` shipped read-only beside this one)."""
+
+    name: str
+    module: str | None = None
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An exception (or a warning turned into one) that a call raised, as data."""
+
+    type: str
+    message: str
+
+
 class WireError(ValueError):
     """A value that cannot be sent or read back."""
 
@@ -76,6 +106,10 @@ def pack(value, arrays: dict[str, np.ndarray], depth: int = 0) -> dict:
                 "scale": value.scale}
     if isinstance(value, Other):
         return {"t": "other", "type": value.type}
+    if isinstance(value, Handle):
+        return {"t": "handle", "id": value.id}
+    if isinstance(value, KernelFunction):
+        return {"t": "function", "name": value.name, "module": value.module}
     if isinstance(value, np.ndarray | np.generic):
         array = np.asarray(value)
         if array.dtype.hasobject:
@@ -91,18 +125,33 @@ def pack(value, arrays: dict[str, np.ndarray], depth: int = 0) -> dict:
     return {"t": "other", "type": type(value).__name__[:80]}
 
 
-def unpack(spec: dict, arrays, rows_dir: Path | None = None):
+@dataclass
+class KernelSide:
+    """What only the kernel can resolve: the notebook's namespace and the objects kept there."""
+
+    namespace: dict
+    kept: dict
+    modules: Path  # the folder of judge-owned modules
+
+
+def unpack(spec: dict, arrays, rows_dir: Path | None = None, kernel: KernelSide | None = None):
     """Rebuild a value from its spec; ``arrays`` maps keys to arrays (an open npz works)."""
     kind = spec.get("t")
+    if kind in ("handle", "function"):  # resolved in the kernel; names of them elsewhere
+        if kernel is not None:
+            return resolve(spec, kernel)
+        if kind == "handle":
+            return Handle(spec["id"])
+        return KernelFunction(spec["name"], spec["module"])
     if kind == "json":
         return spec["v"]
     if kind == "array":
         return np.asarray(arrays[spec["key"]])
     if kind in ("list", "tuple"):
-        items = [unpack(s, arrays, rows_dir) for s in spec["items"]]
+        items = [unpack(s, arrays, rows_dir, kernel) for s in spec["items"]]
         return items if kind == "list" else tuple(items)
     if kind == "dict":
-        return {k: unpack(s, arrays, rows_dir) for k, s in spec["items"].items()}
+        return {k: unpack(s, arrays, rows_dir, kernel) for k, s in spec["items"].items()}
     if kind == "rng":
         return np.random.default_rng(spec["seed"])
     if kind == "rows":
@@ -116,6 +165,20 @@ def unpack(spec: dict, arrays, rows_dir: Path | None = None):
     if kind == "other":
         return Other(spec["type"])
     raise WireError(f"unknown spec {kind!r}")
+
+
+def resolve(spec: dict, kernel: KernelSide):
+    """The kept object or the kernel function a spec names; WireError if there is none."""
+    if spec["t"] == "handle":
+        if spec["id"] not in kernel.kept:
+            raise WireError(f"no object kept as {spec['id']}")
+        return kernel.kept[spec["id"]]
+    if spec["module"] is None:
+        if spec["name"] not in kernel.namespace:
+            raise WireError(f"the notebook defines no {spec['name']}")
+        return kernel.namespace[spec["name"]]
+    module = runpy.run_path(str(kernel.modules / f"{Path(spec['module']).name}.py"))
+    return module[spec["name"]]
 
 
 def save(path: Path, **values) -> None:
@@ -139,12 +202,13 @@ def read_plain_file(path: Path, max_bytes: int) -> bytes:
         return file.read(max_bytes + 1)[:max_bytes]
 
 
-def load(path: Path, rows_dir: Path | None = None, max_bytes: int = 100_000_000) -> dict:
+def load(path: Path, rows_dir: Path | None = None, max_bytes: int = 100_000_000,
+         kernel: KernelSide | None = None) -> dict:
     """Read what :func:`save` wrote, refusing pickles, links and oversized files."""
     specs = json.loads(read_plain_file(path, max_bytes))
     npz = io.BytesIO(read_plain_file(Path(f"{path}.npz"), max_bytes))
     with np.load(npz, allow_pickle=False) as arrays:
-        return {name: unpack(spec, arrays, rows_dir) for name, spec in specs.items()}
+        return {name: unpack(spec, arrays, rows_dir, kernel) for name, spec in specs.items()}
 
 
 def describe_exception(error: BaseException) -> dict:
@@ -157,13 +221,15 @@ def describe_exception(error: BaseException) -> dict:
             "where": where[:200]}
 
 
-def answer_call(namespace: dict, function: str, args: list, kwargs: dict,
-                return_args: list) -> dict:
+def answer_call(namespace: dict, function: str, args: list, kwargs: dict, return_args: list,
+                kept: dict | None = None, keep: bool = False,
+                warnings_as_errors: bool = False) -> dict:
     """Call ``namespace[function](*args, **kwargs)`` and describe what happened.
 
-    Returns ``status`` ("ok", "missing", "not_callable", "raised"), ``error``, ``result``,
-    ``args_after`` (the arguments at ``return_args`` after the call, for in-place updates) and
-    ``seconds``.
+    Returns ``status`` ("ok", "missing", "not_callable", "raised"), ``error``, ``result`` (a
+    :class:`Handle` to it, kept in ``kept``, if ``keep``), ``args_after`` (the arguments at
+    ``return_args`` after the call, for in-place updates) and ``seconds``. With
+    ``warnings_as_errors``, a warning raised during the call is an exception of its class.
     """
     target = namespace.get(function)
     out = {"status": "ok", "error": None, "result": None, "args_after": None, "seconds": 0.0}
@@ -174,8 +240,16 @@ def answer_call(namespace: dict, function: str, args: list, kwargs: dict,
     else:
         start = time.perf_counter()
         try:
-            out["result"] = target(*args, **kwargs)
+            with warnings.catch_warnings():
+                if warnings_as_errors:
+                    warnings.simplefilter("error")
+                result = target(*args, **kwargs)
             out["args_after"] = [args[i] for i in return_args]
+            if keep and kept is not None:
+                out["result"] = Handle(f"h{len(kept)}")
+                kept[out["result"].id] = result
+            else:
+                out["result"] = result
         except BaseException as error:  # noqa: BLE001 - SystemExit and friends are answers too
             out["status"] = "raised"
             out["error"] = describe_exception(error)
@@ -183,13 +257,29 @@ def answer_call(namespace: dict, function: str, args: list, kwargs: dict,
     return out
 
 
+def answer_value(namespace: dict, name: str) -> dict:
+    """The value the notebook holds under ``name``, described like :func:`answer_call`'s."""
+    out = {"status": "ok", "error": None, "result": namespace.get(name), "args_after": None,
+           "seconds": 0.0}
+    if name not in namespace:
+        out["status"] = "missing_value"
+    return out
+
+
 def serve_call(request: str, response: str) -> None:
     """Run in the student's kernel: answer the call a request file names, save the answer."""
     from IPython import get_ipython
 
-    call = load(Path(request), rows_dir=Path(__file__).parent)
-    out = answer_call(get_ipython().user_ns, call["function"], list(call["args"]),
-                      call["kwargs"], call["return_args"])
+    shell = get_ipython()
+    here = Path(__file__).parent
+    kernel = KernelSide(shell.user_ns, shell.__dict__.setdefault("coursekit_kept", {}), here)
+    call = load(Path(request), rows_dir=here, kernel=kernel)
+    if call["verb"] == "value":
+        out = answer_value(kernel.namespace, call["function"])
+    else:
+        out = answer_call(kernel.namespace, call["function"], list(call["args"]),
+                          call["kwargs"], call["return_args"], kernel.kept, call["keep"],
+                          call["warnings_as_errors"])
     try:
         save(Path(response), **out)
     except Exception as error:  # noqa: BLE001 - e.g. a result too odd to save

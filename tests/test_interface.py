@@ -1,0 +1,122 @@
+"""The kernel interface's verbs, the same through the judge's kernel and in-process: values by
+name, handles to kept objects, kernel functions as arguments, exceptions and warnings as data,
+and scores for partial credit."""
+
+from __future__ import annotations
+
+import math
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder.engine.assignment import Assignment
+from autograder.engine.checks import Check, CheckFailed, Score, expect_close, judge
+from autograder.engine.inline import InProcessStudent
+from autograder.engine.judge import grade, points_per_question
+from autograder.engine.kernel import Limits
+from autograder.engine.probe import Handle, KernelFunction, Raised
+
+JUDGE_MODULE = "def add_one(x):\n    return x + 1\n"
+
+
+def check_value(student, rng):
+    memorize = student.value("MEMORIZE")
+    if memorize != {"epochs": 3, "rates": [0.1, 0.2]}:
+        raise CheckFailed(f"MEMORIZE should be {{'epochs': 3, ...}}, got {memorize!r}.")
+
+
+def check_handles(student, rng):
+    x = rng.normal(size=4)
+    cache = student.call("make_cache", x, keep=True)
+    if not isinstance(cache, Handle):
+        raise CheckFailed(f"expected a handle, got {cache!r}")
+    expect_close(student.call("use_cache", cache), np.array(np.sum(x ** 2)), "use_cache", 1e-12)
+
+
+def check_kernel_functions(student, rng):
+    own = student.call("apply_twice", KernelFunction("double"), 3.0)
+    judges = student.call("apply_twice", KernelFunction("add_one", module="toy_helpers"), 3.0)
+    if (own, judges) != (12.0, 5.0):
+        raise CheckFailed(f"apply_twice gave {own} and {judges}, expected 12.0 and 5.0.")
+
+
+def check_raises(student, rng):
+    raised = student.call("strict_add", np.zeros(3), np.zeros((3, 1)), allow_raise=True)
+    if not isinstance(raised, Raised) or raised.type != "ValueError":
+        raise CheckFailed(f"strict_add should raise ValueError on shapes (3,) and (3, 1); "
+                          f"got {raised!r}.")
+
+
+def check_warnings(student, rng):
+    quiet = student.call("exp_of", 1000.0)
+    loud = student.call("exp_of", 1000.0, warnings_as_errors=True, allow_raise=True)
+    if not (math.isinf(quiet) and isinstance(loud, Raised) and loud.type == "RuntimeWarning"):
+        raise CheckFailed(f"expected inf, then a RuntimeWarning; got {quiet!r} and {loud!r}.")
+
+
+def check_partial(student, rng):
+    return Score(0.5, "Half the points, and a line of feedback.")
+
+
+CHECKS = [check_value, check_handles, check_kernel_functions, check_raises, check_warnings,
+          check_partial]
+NOTEBOOK = [
+    "import numpy as np\nMEMORIZE = {'epochs': 3, 'rates': [0.1, 0.2]}",
+    "class Cache:\n    def __init__(self, x):\n        self.squares = x ** 2\n\n"
+    "def make_cache(x):\n    return Cache(x)\n\n"
+    "def use_cache(cache):\n    return cache.squares.sum()",
+    "def double(x):\n    return 2 * x\n\ndef apply_twice(f, x):\n    return f(f(x))",
+    "def strict_add(a, b):\n    if a.shape != b.shape:\n        raise ValueError('shapes differ')\n"
+    "    return a + b",
+    "def exp_of(x):\n    return np.exp(x)",
+]
+
+
+@pytest.fixture
+def toy(tmp_path) -> Assignment:
+    module = tmp_path / "toy_helpers.py"
+    module.write_text(JUDGE_MODULE)
+    questions = {f"V{i}": 1 for i in range(1, len(CHECKS) + 1)}
+    checks = [Check(q, f"{q} {run.__name__}", 1, run) for q, run in zip(questions, CHECKS,
+                                                                          strict=True)]
+    return Assignment("toy", "toy.ipynb", questions, checks, kernel_files=(),
+                      kernel_modules=(module,),
+                      limits=Limits(cell_seconds=10, call_seconds=10, budget_seconds=120))
+
+
+EXPECTED = {"V1": 1, "V2": 1, "V3": 1, "V4": 1, "V5": 1, "V6": 0.5}
+
+
+def test_every_verb_works_through_the_kernel(toy, tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in NOTEBOOK]
+    nbformat.write(notebook, tmp_path / "toy.ipynb")
+    results = grade(toy, tmp_path / "toy.ipynb")
+    assert points_per_question(results) == EXPECTED, results["tests"]
+    assert results["tests"][-1]["output"] == "Half the points, and a line of feedback."
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+def test_every_verb_works_in_process(toy, tmp_path):
+    namespace: dict = {}
+    for source in NOTEBOOK:
+        exec(source, namespace)  # noqa: S102 - the test's own notebook
+    folder = tmp_path / "kernel-side"
+    folder.mkdir()
+    toy.write_kernel_side(folder)
+    student = InProcessStudent(namespace, folder)
+    got = {c.question: judge(c, student, "toy").score for c in toy.checks}
+    assert got == EXPECTED
+
+
+def test_wrong_answers_fail_the_verbs_checks(toy, tmp_path):
+    wrong = [NOTEBOOK[0].replace("'epochs': 3", "'epochs': 4"), NOTEBOOK[1],
+             "def double(x):\n    return x\n\ndef apply_twice(f, x):\n    return f(x)",
+             "def strict_add(a, b):\n    return a + b",
+             "def exp_of(x):\n    return np.exp(np.minimum(x, 700.0))"]
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in wrong]
+    nbformat.write(notebook, tmp_path / "toy.ipynb")
+    got = points_per_question(grade(toy, tmp_path / "toy.ipynb"))
+    assert got == {"V1": 0, "V2": 1, "V3": 0, "V4": 0, "V5": 0, "V6": 0.5}
