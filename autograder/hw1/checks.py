@@ -1,4 +1,4 @@
-"""HW1's hidden checks: per-sample backpropagation on MNIST (see COURSE.md, HW1).
+"""HW1's hidden checks: per-sample backpropagation on MNIST (784 → 32 → 32 → 10, sigmoid, softmax).
 
 Every expected value is computed here from :mod:`autograder.hw1.reference` on inputs drawn from
 the check's own seeded generator. Gradients are certified by central finite differences and by

@@ -1,6 +1,6 @@
 """HW1 reference solution: per-sample backpropagation for a sigmoid MLP with a softmax output.
 
-Conventions (COURSE.md): a sample ``x`` is a row of shape (d_in,); a layer computes
+Conventions of the course: a sample ``x`` is a row of shape (d_in,); a layer computes
 ``x @ W + b`` with ``W`` of shape (n_in, n_out) and ``b`` of shape (n_out,); labels are integers.
 """
 
