@@ -1,11 +1,11 @@
 """`coursekit calibrate`: set an assignment's accuracy threshold from many full training runs.
 
 The reference, the source notebook's solution, and the solution with each correct variant of
-``tests/corpus/<hw>/correct/`` in place of its functions, train from ``seeds``
-starting points; the threshold sits ``margin`` below the worst of those runs (never below the
-course's floor). Every mutant in ``tests/corpus/<hw>/mutants/`` is trained once, to show what broken
-learning reaches. The figures go to ``calibration.json`` (read by the checks) and a readable
-``calibration.md`` beside it; both are committed.
+``autograder/<hw>/corpus/correct/`` in place of its functions, train from ``seeds`` starting
+points; the threshold sits ``margin`` below the worst of those runs (never below the course's
+floor). Every mutant in ``autograder/<hw>/corpus/mutants/`` is trained once, to show what
+broken learning reaches. The figures go to ``calibration.json`` (read by the checks) and a
+readable ``calibration.md`` beside it; both are committed.
 """
 
 from __future__ import annotations
@@ -23,9 +23,7 @@ from pathlib import Path
 from autograder.engine.assignment import load_assignment
 from autograder.engine.checks import CheckFailed
 from autograder.engine.inline import InProcessStudent, rows_folder
-from coursekit.paths import ROOT, SOLUTIONS
-
-CORPUS = ROOT / "tests" / "corpus"
+from coursekit.paths import SOLUTIONS
 
 
 def solution_definitions(assignment_name: str) -> str:
@@ -83,9 +81,9 @@ def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
     if calibration is None:
         raise ValueError(f"{assignment_name} has no accuracy threshold to calibrate")
     report = report or calibration.report
-    correct = {"reference": "reference", "solution notebook": None} | {p.stem: str(p) for p in
-                                     sorted((CORPUS / assignment_name / "correct").glob("*.py"))}
-    mutants = {p.stem: str(p) for p in sorted((CORPUS / assignment_name / "mutants").glob("*.py"))}
+    correct = {"reference": "reference", "solution notebook": None} | {
+        p.stem: str(p) for p in assignment.corpus("correct")}
+    mutants = {p.stem: str(p) for p in assignment.corpus("mutants")}
     jobs = [(name, path, seed) for name, path in correct.items() for seed in range(seeds)]
     jobs += [(f"mutant {name}", path, 0) for name, path in mutants.items()]
     started = time.time()

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.paths import ASSIGNMENTS, ROOT, SOLUTIONS
+from autograder.engine.assignment import load_assignment
+from coursekit.paths import ASSIGNMENTS, SOLUTIONS
 from coursekit.release import HIDDEN_MARKERS, SOLUTION_MARKERS, classify_lines
-
-CORPUS = ROOT / "tests" / "corpus"
 
 
 def strip_hidden(source: str) -> str:
@@ -88,7 +87,7 @@ def with_definitions(notebook: nbformat.NotebookNode, source: str) -> nbformat.N
 
 def corpus(assignment: str, kind: str) -> list[Path]:
     """The variant files of one kind ("correct" or "mutants")."""
-    return sorted((CORPUS / assignment / kind).glob("*.py"))
+    return load_assignment(assignment).corpus(kind)
 
 
 def module_constant(path: Path, name: str) -> list[str]:

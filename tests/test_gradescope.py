@@ -36,7 +36,8 @@ def test_zip_is_reproducible_and_holds_what_grading_needs(zip_path, tmp_path):
                    "autograder/hw1/reference.py", "autograder/hw1/calibration.json",
                    "coursekit/course_utils.py", "data/mnist/train-images-idx3-ubyte.gz"):
         assert needed in names
-    assert not [n for n in names if n.endswith(".ipynb") or n.startswith("solutions")]
+    assert not [n for n in names if n.endswith(".ipynb") or n.startswith("solutions")
+                or "/corpus/" in n]
 
 
 def test_setup_script_pins_every_package_to_the_lock(zip_path):

@@ -83,6 +83,11 @@ class Assignment:
     def max_score(self) -> float:
         return sum(self.questions.values())
 
+    def corpus(self, kind: str) -> list[Path]:
+        """The corpus files of one kind, "correct" (variants that must get full marks) or
+        "mutants" (typical bugs), in ``autograder/<name>/corpus/<kind>/``."""
+        return sorted((AUTOGRADER / self.name / "corpus" / kind).glob("*.py"))
+
     def write_kernel_side(self, folder: Path) -> None:
         """Put in ``folder`` what the kernel may read there: each dataset of ``rows`` as
         ``<name>.npy`` and each of ``kernel_modules``."""
