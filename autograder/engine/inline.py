@@ -48,14 +48,13 @@ class InProcessStudent:
     """The notebook's own namespace, called directly."""
 
     def __init__(self, namespace: dict, rows_dir: Path):
-        self.rows_dir = rows_dir
-        self.kernel = probe.KernelSide(namespace, {}, rows_dir)
+        self.kernel = probe.KernelSide(namespace, {}, rows_dir)  # rows and modules: one folder
 
     def call(self, function: str, *args: Any, return_args=(), timeout: float | None = None,
              keep: bool = False, allow_raise: bool = False, warnings_as_errors: bool = False,
              **kwargs: Any) -> Any:
-        args = round_trip(list(args), self.rows_dir, self.kernel)
-        kwargs = round_trip(kwargs, self.rows_dir, self.kernel)
+        args = round_trip(list(args), self.kernel.modules, self.kernel)
+        kwargs = round_trip(kwargs, self.kernel.modules, self.kernel)
         answer = probe.answer_call(self.kernel.namespace, function, args, kwargs,
                                    list(return_args), self.kernel.kept, keep, warnings_as_errors)
         return interpret(function, round_trip(answer, None), bool(return_args), allow_raise)

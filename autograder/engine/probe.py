@@ -12,8 +12,8 @@ comes back from the kernel can carry code. Specs:
 - ``{"t": "rng", "seed": 7}``: a fresh ``numpy.random.default_rng(7)`` (inputs only);
 - ``{"t": "rows", "name": "mnist_train_images", "start": 0, "stop": 500, "scale": 255.0}``:
   rows of a uint8 dataset file next to this module, divided by ``scale`` (inputs only);
-- ``{"t": "handle", "id": "h0"}``: an object a call kept in the kernel (see ``keep``); it
-  never leaves the kernel, and passing the handle back passes the object (inputs only);
+- ``{"t": "handle", "id": "h0"}``: an object a call kept in the kernel (see ``keep``); the
+  object never leaves the kernel, and passing the handle back as an argument passes it;
 - ``{"t": "function", "name": "f", "module": None}``: a function of the kernel's, the notebook's
   own or, with ``module``, one of a judge-owned module beside this file (inputs only);
 - ``{"t": "other", "type": "Foo"}``: anything else the student returned (kept as a type name).
@@ -245,7 +245,7 @@ def answer_call(namespace: dict, function: str, args: list, kwargs: dict, return
                     warnings.simplefilter("error")
                 result = target(*args, **kwargs)
             out["args_after"] = [args[i] for i in return_args]
-            if keep and kept is not None:
+            if keep:
                 out["result"] = Handle(f"h{len(kept)}")
                 kept[out["result"].id] = result
             else:
