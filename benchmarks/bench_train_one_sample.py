@@ -17,7 +17,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from autograder.hw1 import reference  # noqa: E402
-from coursekit.course_utils import load_dataset_uint8  # noqa: E402
+from course_utils import load_dataset_uint8  # noqa: E402
 
 SAMPLES, REPEATS = 2000, 5
 

@@ -28,7 +28,8 @@ from coursekit.paths import SOLUTIONS
 
 def solution_definitions(assignment_name: str) -> str:
     """The imports and function definitions of the source notebook (its solution code)."""
-    notebook = json.loads((SOLUTIONS / assignment_name / f"{assignment_name}.ipynb").read_text())
+    source = SOLUTIONS / assignment_name / load_assignment(assignment_name).notebook
+    notebook = json.loads(source.read_text())
     parts = []
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":

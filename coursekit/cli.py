@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder.engine.assignment import assignment_names
+from autograder.engine.assignment import ManifestError, assignment_names
 
 ASSIGNMENTS = assignment_names()
 
@@ -118,4 +118,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except ManifestError as error:
+        print(f"coursekit {args.command}: {error}", file=sys.stderr)
+        return 1

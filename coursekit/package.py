@@ -2,7 +2,8 @@
 
 The zip holds the setup and run scripts, pinned requirements (the packages the grader and the
 notebook import, with their dependencies, at the versions of requirements.txt), the engine, the
-assignment's hidden checks and reference, and the data the checks need. Entries are sorted and
+assignment's folder (manifest, hidden checks, reference) and what its manifest places beside the
+notebook (helper packages, fixtures, datasets). Entries are sorted and
 time-stamped 1980-01-01 so the same sources give the same bytes.
 """
 
@@ -16,7 +17,6 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 from autograder.engine.assignment import ENGINE_FOLDERS, Assignment, load_assignment
-from coursekit.course_utils import find_data_dir
 from coursekit.paths import AUTOGRADER, DIST, ROOT
 
 # What the grader itself imports; each assignment adds what its notebook imports.
@@ -59,15 +59,18 @@ def runtime_requirements(assignment: Assignment) -> list[str]:
     return [f"{name}=={pins[name]}" for name in sorted(seen)]
 
 
-def source_files(name: str) -> list[tuple[Path, str]]:
-    """(file on disk, path in the zip) for the code the grader runs."""
-    files = [(ROOT / "coursekit" / "__init__.py", "coursekit/__init__.py"),
-             (ROOT / "coursekit" / "course_utils.py", "coursekit/course_utils.py"),
-             (AUTOGRADER / "__init__.py", "autograder/__init__.py")]
-    for folder in (*ENGINE_FOLDERS, name):
+def source_files(assignment: Assignment) -> list[tuple[Path, str]]:
+    """(file on disk, path in the zip) for everything grading needs: the engine, the
+    assignment's folder and what sits beside its notebook, laid out as in the repository (the
+    datasets as data/<dataset>/), so the judge finds each file where it does at home."""
+    files = [(AUTOGRADER / "__init__.py", "autograder/__init__.py")]
+    for folder in (*ENGINE_FOLDERS, assignment.name):
         for path in sorted((AUTOGRADER / folder).iterdir()):
-            if path.is_file() and path.suffix in (".py", ".json"):
+            if path.is_file() and path.suffix in (".py", ".json", ".toml"):
                 files.append((path, f"autograder/{folder}/{path.name}"))
+    for path, beside in assignment.beside_notebook():
+        files.append((path, path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT)
+                      else beside))
     return files
 
 
@@ -91,11 +94,7 @@ def build_autograder(name: str, dist: Path = DIST) -> Path:
         add(archive, "run_autograder", run.encode(), executable=True)
         requirements = "\n".join(runtime_requirements(assignment)) + "\n"
         add(archive, "requirements.txt", requirements.encode())
-        for path, arcname in source_files(name):
+        for path, arcname in source_files(assignment):
             add(archive, arcname, path.read_bytes())
-        for dataset in assignment.notebook_datasets:
-            folder = find_data_dir(dataset)
-            for path in sorted(folder.iterdir()):
-                add(archive, f"data/{dataset}/{path.name}", path.read_bytes())
     temporary.replace(target)
     return target

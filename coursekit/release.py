@@ -21,8 +21,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-from autograder.engine.assignment import Assignment, load_assignment
-from coursekit.course_utils import find_data_dir
+from autograder.engine.assignment import MANIFEST, Assignment, load_assignment, walk
 from coursekit.paths import ASSIGNMENTS, SOLUTIONS
 
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
@@ -72,6 +71,13 @@ def marked_regions(source: str, markers: tuple[str, str]) -> list[str]:
     return ["\n".join(region) for region in regions]
 
 
+def question_of(grade_id: str, assignment: Assignment) -> str | None:
+    """The question a test cell's grade_id names: "q3-tests" -> "Q3", "b.ii-tests" -> "b.ii"
+    (the label before the first '-', in any case), or None."""
+    label = grade_id.split("-", 1)[0].casefold()
+    return next((q for q in assignment.questions if q.casefold() == label), None)
+
+
 def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:
     """The source notebook, after checking its nbgrader metadata against the assignment."""
     try:
@@ -101,11 +107,16 @@ def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:
                                "(a copied cell?); give it its own grade_id.")
         seen[grade_id] = index
         if meta.get("grade") and cell.cell_type == "code":
-            question = grade_id.split("-")[0].upper()
+            question = question_of(grade_id, assignment)
+            if question is None:
+                raise ReleaseError(f"{where} is a graded cell whose grade_id names no question "
+                                   f"of autograder/{assignment.name}/{MANIFEST}; start it with "
+                                   f"one of {list(assignment.questions)} and a '-'.")
             points[question] = points.get(question, 0) + float(meta.get("points", 0))
-    if points != {q: float(p) for q, p in assignment.questions.items()}:
-        raise ReleaseError(f"{path.name}: test-cell points {points} do not match the autograder's "
-                           f"questions {assignment.questions} (autograder/{assignment.name}).")
+    if points != assignment.questions:
+        raise ReleaseError(f"{path.name}: test-cell points {points} do not match the manifest's "
+                           f"questions {assignment.questions} (autograder/{assignment.name}/"
+                           f"{MANIFEST}).")
     return notebook
 
 
@@ -192,6 +203,21 @@ def swap_in(built: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def undeclared_files(assignment: Assignment, source_dir: Path) -> list[str]:
+    """Files in ``source_dir`` that are neither the notebook nor among the manifest's files."""
+    declared = {assignment.notebook, *assignment.files}
+    return [path.relative_to(source_dir).as_posix() for path in walk(source_dir)
+            if not path.name.startswith(".")
+            and path.relative_to(source_dir).as_posix() not in declared]
+
+
+def stage_source(assignment: Assignment, source_dir: Path, stage: Path) -> None:
+    """The nbgrader source folder: the notebook and what its manifest places beside it."""
+    stage.mkdir(parents=True)
+    shutil.copyfile(source_dir / assignment.notebook, stage / assignment.notebook)
+    assignment.place_beside_notebook(stage, source_dir)
+
+
 def release(name: str, solutions: Path = SOLUTIONS, assignments: Path = ASSIGNMENTS) -> Path:
     """Build ``assignments/<name>`` from ``solutions/<name>``; return the release folder."""
     assignment = load_assignment(name)
@@ -199,14 +225,19 @@ def release(name: str, solutions: Path = SOLUTIONS, assignments: Path = ASSIGNME
     source_path = source_dir / assignment.notebook
     if not source_path.is_file():
         raise ReleaseError(f"{source_path} does not exist.")
+    stray = undeclared_files(assignment, source_dir)
+    if stray:
+        raise ReleaseError(f"{source_dir / stray[0]} is not in autograder/{name}/{MANIFEST}: "
+                           "list it under files (students and the grader then both get it), or "
+                           "move it out of the source folder.")
     source = lint_source(source_path, assignment)
     with tempfile.TemporaryDirectory(prefix=f"coursekit-release-{name}-") as tmp:
         course = Path(tmp)
         stage = course / "source" / name
-        shutil.copytree(source_dir, stage, ignore=shutil.ignore_patterns(
-            ".ipynb_checkpoints", "__pycache__", "data"))
-        for dataset in assignment.notebook_datasets:
-            shutil.copytree(find_data_dir(dataset), stage / "data" / dataset)
+        try:
+            stage_source(assignment, source_dir, stage)
+        except FileNotFoundError as error:
+            raise ReleaseError(str(error)) from None
         generating = start_generate(course, name)
         try:
             execute_source(nbformat.read(stage / assignment.notebook, as_version=4), stage,

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -24,7 +30,26 @@ scores = points_per_question
 
 @pytest.fixture
 def grade_notebook(tmp_path: Path):
-    """grade_notebook(notebook_or_text, name="hw1.ipynb", assignment=HW1) -> results dict."""
-    def run(notebook, name: str = "hw1.ipynb", assignment: Assignment = HW1) -> dict:
-        return grade(assignment, write(notebook, tmp_path / "submission" / name))
+    """grade_notebook(notebook_or_text, assignment=HW1) -> results dict."""
+    def run(notebook, assignment: Assignment = HW1) -> dict:
+        return grade(assignment, write(notebook, tmp_path / "submission" / assignment.notebook))
     return run
+
+
+def run_like_gradescope(zip_path: Path, tmp_path: Path, notebook) -> tuple[dict, Path]:
+    """Unpack the zip as Gradescope does, grade ``notebook`` with its run_autograder; the
+    results dict and the /autograder-like root."""
+    root = tmp_path / "autograder"
+    zipfile.ZipFile(zip_path).extractall(root / "source")
+    write(notebook, root / "submission" / "my notebook.ipynb")
+    (root / "results").mkdir()
+    # Gradescope copies run_autograder to /autograder and runs it there.
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "run_autograder").chmod(0o755)
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "COURSEKIT_PYTHON": sys.executable}
+    done = subprocess.run([str(root / "run_autograder")], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"grading with the autograder in {(root / 'source').resolve()}\n" in done.stdout
+    return json.loads((root / "results" / "results.json").read_text()), root
+

@@ -17,7 +17,7 @@ from autograder.engine.judge import RunFolder
 from autograder.engine.kernel import Limits, Outcome, StudentKernel
 from autograder.engine.sandbox import lease_run_user
 
-TINY = Assignment("tiny", "tiny.ipynb", {}, [], kernel_files=(),
+TINY = Assignment("tiny", "tiny.ipynb", {}, [],
                   limits=Limits(memory_bytes=500_000_000))
 
 

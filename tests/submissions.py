@@ -29,7 +29,8 @@ def strip_hidden(source: str) -> str:
 
 def solved(assignment: str) -> nbformat.NotebookNode:
     """The source notebook as a perfect student would submit it."""
-    notebook = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
+    path = SOLUTIONS / assignment / load_assignment(assignment).notebook
+    notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         cell.source = strip_hidden(cell.source)
     return notebook
@@ -37,7 +38,8 @@ def solved(assignment: str) -> nbformat.NotebookNode:
 
 def blank(assignment: str) -> nbformat.NotebookNode:
     """The student release, untouched."""
-    return nbformat.read(ASSIGNMENTS / assignment / f"{assignment}.ipynb", as_version=4)
+    return nbformat.read(ASSIGNMENTS / assignment / load_assignment(assignment).notebook,
+                         as_version=4)
 
 
 def definitions(source: str) -> dict[str, str]:

@@ -7,8 +7,8 @@ import gzip
 import numpy as np
 import pytest
 
-from coursekit import course_utils
-from coursekit.course_utils import (
+import course_utils
+from course_utils import (
     find_data_dir,
     load_dataset_uint8,
     load_mnist,

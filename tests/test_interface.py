@@ -80,7 +80,7 @@ def toy(tmp_path) -> Assignment:
     questions = {f"V{i}": 1 for i in range(1, len(CHECKS) + 1)}
     checks = [Check(q, f"{q} {run.__name__}", 1, run) for q, run in zip(questions, CHECKS,
                                                                           strict=True)]
-    return Assignment("toy", "toy.ipynb", questions, checks, kernel_files=(),
+    return Assignment("toy", "toy.ipynb", questions, checks,
                       kernel_modules=(module,),
                       limits=Limits(cell_seconds=10, call_seconds=10, budget_seconds=120))
 

@@ -31,7 +31,7 @@ TOY = Assignment(
     name="toy", notebook="toy.ipynb", questions={"Q1": 2, "Q2": 1},
     checks=[Check("Q1", "Q1 add: sums arrays", 2, check_add),
             Check("Q2", "Q2 scale_in_place: changes the caller's array", 1, check_scale)],
-    kernel_files=(), limits=Limits(cell_seconds=3, call_seconds=3, budget_seconds=60),
+    limits=Limits(cell_seconds=3, call_seconds=3, budget_seconds=60),
 )
 CORRECT = ["import numpy as np",
            "def add(a, b):\n    return a + b",

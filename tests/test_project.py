@@ -6,9 +6,10 @@ import dataclasses
 import json
 import tomllib
 
+import pytest
 from conftest import HW1
 
-from autograder.engine.assignment import assignment_names
+from autograder.engine.assignment import ManifestError, assignment_names, read_manifest
 from coursekit.package import canonical, locked_versions, runtime_requirements
 from coursekit.paths import ASSIGNMENTS, ROOT, SOLUTIONS
 
@@ -69,13 +70,45 @@ def test_code_is_ruff_clean():
 def test_assignments_are_discovered_from_their_folders(tmp_path, monkeypatch):
     from autograder.engine import assignment
 
-    assert assignment_names() == ["hw1"]
+    assert "hw1" in assignment_names()
     for name in ("hw9", "engine"):
         (tmp_path / name).mkdir()
-        (tmp_path / name / "checks.py").write_text("")
+        (tmp_path / name / "manifest.toml").write_text("")
     (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "checks.py").write_text("")
     monkeypatch.setattr(assignment, "AUTOGRADER", tmp_path)
     assert assignment_names() == ["hw9"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('notebook = "a.ipynb"\n', "the field 'questions' is required"),
+    ('notebook = "a.ipynb"\nquestion = {Q1 = 1}\n', "unknown field 'question'"),
+    ('notebook = "a.ipynb"\nhelpers = "course_utils"\n[questions]\nQ1 = 1\n',
+     "helpers should be a list"),
+    ('notebook = "a.ipynb"\n[questions]\nQ1 = 1\n[limits]\nmemory = 5\n',
+     "unknown limits \\['memory'\\]"),
+    ('notebook = "a.ipynb\n', "not valid TOML"),
+])
+def test_a_broken_manifest_is_named_with_its_field(tmp_path, text, message):
+    path = tmp_path / "manifest.toml"
+    path.write_text(text)
+    with pytest.raises(ManifestError, match=message):
+        read_manifest(path)
+
+
+def test_manifest_fields_reach_the_assignment():
+    assert (HW1.notebook, HW1.helpers, HW1.files, HW1.datasets) == (
+        "hw1.ipynb", ("course_utils",), (), ("mnist",))
+    assert HW1.limits.memory_bytes == 500_000_000 and HW1.kernel_env == {
+        "COURSEKIT_GRADING_SUBSET": "1000"}
+    assert HW1.questions == {"Q1": 10.0, "Q2": 20.0, "Q3": 40.0, "Q4": 30.0}
+
+
+def test_an_unknown_assignment_is_a_clear_command_error(capsys):
+    from coursekit.cli import main
+
+    assert main(["autograder", "hw99"]) == 1
+    assert "unknown assignment 'hw99'" in capsys.readouterr().err
 
 
 def test_each_zip_installs_what_its_own_notebook_imports():
@@ -85,3 +118,25 @@ def test_each_zip_installs_what_its_own_notebook_imports():
     other = runtime_requirements(dataclasses.replace(HW1, runtime_packages=("nbformat",)))
     assert "nbformat==" + locked_versions()["nbformat"] in other
     assert "tqdm==" + locked_versions()["tqdm"] not in other
+
+
+def test_engine_and_helpers_import_nothing_from_the_command_line_tool():
+    import ast
+
+    for path in [*(ROOT / "autograder").rglob("*.py"), *(ROOT / "course_utils").rglob("*.py")]:
+        if "corpus" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.split(".")[0] in ("coursekit", "tests")], path
+
+
+def test_no_production_code_reads_the_tests_folder():
+    import re
+
+    as_path = re.compile(r"""/ ?["']tests["']|["']tests/""")  # ROOT / "tests", "tests/corpus"
+    assert as_path.search('ROOT / "tests" / "corpus"') and not as_path.search('{"tests": []}')
+    for folder in ("autograder", "coursekit", "course_utils"):
+        for path in (ROOT / folder).rglob("*.py"):
+            assert not as_path.search(path.read_text()), path

@@ -1,16 +1,13 @@
-"""HW1's reference: its fast training step is the plain one, and it passes every hidden check."""
+"""HW1's reference: its fast training step is the plain one."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import HW1
 
-from autograder.engine.checks import judge
-from autograder.engine.inline import InProcessStudent, rows_folder
 from autograder.hw1 import reference as ref
 from autograder.hw1.checks import finite_differences, random_net
-from coursekit.course_utils import rel_error
+from course_utils import rel_error
 
 
 @pytest.mark.parametrize("sizes", [[784, 32, 32, 10], [6, 5, 4], [7, 3], [5, 6, 6, 6, 4]])
@@ -34,10 +31,3 @@ def test_reference_gradients_match_finite_differences():
     numeric = finite_differences(x, 2, weights, biases, weights + biases)
     for got, want in zip(weight_grads + bias_grads, numeric):
         assert rel_error(got, want) < 1e-7
-
-
-def test_reference_passes_every_hidden_check():
-    student = InProcessStudent(dict(vars(ref)), rows_folder(HW1))
-    failed = [(c.name, v.message) for c in HW1.checks
-              if not (v := judge(c, student, "hw1")).passed]
-    assert failed == []

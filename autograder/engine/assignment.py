@@ -1,13 +1,24 @@
-"""What the engine needs to know about one assignment.
+"""What every stage needs to know about one assignment: its manifest and its checks.
 
-An assignment is a folder ``autograder/<name>/`` whose ``checks.py`` defines ``ASSIGNMENT``.
-Adding an assignment means adding a folder; the engine does not change.
+An assignment is a folder ``autograder/<name>/`` holding
+
+- ``manifest.toml``: the notebook, questions and points, what sits beside the notebook (helper
+  packages, fixtures, datasets), the runtime packages and the limits. Release, Gradescope zip,
+  judge, CLI and tests all read it through :func:`load_assignment`.
+- ``checks.py``: the hidden checks (``CHECKS``), and optionally ``ROWS`` (datasets the kernel may
+  read by rows), ``KERNEL_MODULES`` (judge-owned modules shipped read-only into the kernel) and
+  ``CALIBRATION``.
+
+plus its source notebook and fixtures in ``solutions/<name>/``. Adding an assignment means adding
+those folders; the engine does not change.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import shutil
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +27,13 @@ import numpy as np
 
 from autograder.engine.checks import Check, Student
 from autograder.engine.kernel import Limits
+from course_utils import find_data_dir
 
 AUTOGRADER = Path(__file__).resolve().parents[1]
+KIT = AUTOGRADER.parent  # the repository root; /autograder/source inside the Gradescope zip
 ENGINE_FOLDERS = ("engine", "gradescope")  # the rest of autograder/ is one folder per assignment
-COURSE_UTILS = AUTOGRADER.parent / "coursekit" / "course_utils.py"
+MANIFEST = "manifest.toml"
+IGNORED = ("__pycache__", ".ipynb_checkpoints")  # never copied beside a notebook
 
 
 @dataclass(frozen=True)
@@ -42,29 +56,39 @@ class Calibration:
 class Assignment:
     """One assignment's grading contract.
 
+    From the manifest:
+
     - name: the folder name, e.g. "hw1"
-    - notebook: the release notebook's file name, e.g. "hw1.ipynb"
+    - notebook: the notebook's file name, in solutions/<name>/ and in the release, e.g. "hw1.ipynb"
     - questions: question label -> points, in the order students see them
-    - checks: every graded test; their points add up to each question's points
-    - rows: dataset arrays the kernel may read by rows (see ``probe.Rows``), loaded lazily
-    - kernel_files: helper modules placed beside the notebook (the grader's own copies)
-    - kernel_modules: judge-owned modules whose functions checks pass to student functions
-      (``probe.KernelFunction``); read-only for the kernel
-    - notebook_datasets: datasets the notebook itself loads (copied beside it, e.g. "mnist")
+    - title: how the assignment is named to students, e.g. "HW1: backpropagation from scratch"
+    - helpers: the kit's student packages placed beside the notebook, e.g. "course_utils"
+    - files: fixtures from solutions/<name>/ placed beside the notebook, e.g. "toy_net.npz"
+    - datasets: provisioned datasets placed beside the notebook as data/<dataset>/, e.g. "mnist"
     - kernel_env: environment for the student's kernel (e.g. a smaller data subset)
     - runtime_packages: what the notebook imports while it is graded, beyond what the engine
       needs (these and their dependencies go into the Gradescope zip, pinned)
-    - limits: time and memory limits
+    - limits: time and memory limits of the student's kernel
+
+    From checks.py:
+
+    - checks: every graded test; their points add up to each question's points
+    - rows: dataset arrays the kernel may read by rows (see ``probe.Rows``), loaded lazily
+    - kernel_modules: judge-owned modules whose functions checks pass to student functions
+      (``probe.KernelFunction``); read-only for the kernel
+    - calibration: how ``coursekit calibrate`` sets the accuracy threshold, if there is one
     """
 
     name: str
     notebook: str
     questions: dict[str, float]
     checks: list[Check]
+    title: str = ""
+    helpers: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
     rows: dict[str, Callable[[], np.ndarray]] = field(default_factory=dict)
-    kernel_files: tuple[Path, ...] = (COURSE_UTILS,)
     kernel_modules: tuple[Path, ...] = ()
-    notebook_datasets: tuple[str, ...] = ()
     kernel_env: dict[str, str] = field(default_factory=dict)
     runtime_packages: tuple[str, ...] = ()
     limits: Limits = Limits()
@@ -83,6 +107,32 @@ class Assignment:
     def max_score(self) -> float:
         return sum(self.questions.values())
 
+    def beside_notebook(self, source_dir: Path | None = None) -> list[tuple[Path, str]]:
+        """(file on disk, its path relative to the notebook's folder) for every file that sits
+        beside the notebook: the same for the release, the judge's work folder and the zip.
+        ``files`` come from ``source_dir`` (by default solutions/<name>/ of the kit)."""
+        source_dir = source_dir or KIT / "solutions" / self.name
+        placed = []
+        for helper in self.helpers:
+            placed += [(path, path.relative_to(KIT).as_posix()) for path in walk(KIT / helper)]
+        for name in self.files:
+            path = source_dir / name
+            if not path.is_file():
+                raise FileNotFoundError(f"{path} is named in autograder/{self.name}/{MANIFEST} "
+                                        "(files) but does not exist.")
+            placed.append((path, name))
+        for dataset in self.datasets:
+            folder = find_data_dir(dataset)
+            placed += [(path, f"data/{dataset}/{path.relative_to(folder).as_posix()}")
+                       for path in walk(folder)]
+        return placed
+
+    def place_beside_notebook(self, folder: Path, source_dir: Path | None = None) -> None:
+        """Copy :meth:`beside_notebook` into ``folder``."""
+        for source, name in self.beside_notebook(source_dir):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, folder / name)
+
     def corpus(self, kind: str) -> list[Path]:
         """The corpus files of one kind, "correct" (variants that must get full marks) or
         "mutants" (typical bugs), in ``autograder/<name>/corpus/<kind>/``."""
@@ -97,17 +147,64 @@ class Assignment:
             shutil.copy(module, folder / module.name)
 
 
+def walk(folder: Path) -> list[Path]:
+    """The files under ``folder``, sorted, without caches and checkpoints."""
+    return sorted(path for path in folder.rglob("*") if path.is_file()
+                  and not any(part in IGNORED for part in path.relative_to(folder).parts))
+
+
 def assignment_names() -> list[str]:
-    """Every assignment the kit has: each folder ``autograder/<name>/`` with a ``checks.py``,
-    but the engine's own."""
-    return sorted(path.parent.name for path in AUTOGRADER.glob("*/checks.py")
+    """Every assignment the kit has: each folder ``autograder/<name>/`` with a manifest."""
+    return sorted(path.parent.name for path in AUTOGRADER.glob(f"*/{MANIFEST}")
                   if path.parent.name not in ENGINE_FOLDERS)
 
 
-def load_assignment(name: str) -> Assignment:
-    """The ``ASSIGNMENT`` defined by ``autograder/<name>/checks.py``."""
+class ManifestError(ValueError):
+    """An assignment that does not exist, or a manifest that cannot be read; the message names
+    the file and the field."""
+
+
+MANIFEST_KEYS = {"title": str, "notebook": str, "questions": dict, "helpers": list,
+                 "files": list, "datasets": list, "runtime_packages": list, "kernel_env": dict,
+                 "limits": dict}
+REQUIRED_KEYS = ("notebook", "questions")
+
+
+def read_manifest(path: Path) -> dict:
+    """The manifest's fields as :class:`Assignment` arguments; ManifestError naming the file and
+    the field for anything missing, misspelt or of the wrong type."""
     try:
-        module = importlib.import_module(f"autograder.{name}.checks")
-    except ModuleNotFoundError as error:
-        raise ValueError(f"unknown assignment {name!r}: no autograder/{name}/checks.py") from error
-    return module.ASSIGNMENT
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise ManifestError(f"{path}: not valid TOML ({error})") from None
+    for key, value in raw.items():
+        if key not in MANIFEST_KEYS:
+            raise ManifestError(f"{path}: unknown field {key!r}; known: {sorted(MANIFEST_KEYS)}")
+        if not isinstance(value, MANIFEST_KEYS[key]):
+            raise ManifestError(f"{path}: {key} should be a {MANIFEST_KEYS[key].__name__}")
+    for key in REQUIRED_KEYS:
+        if key not in raw:
+            raise ManifestError(f"{path}: the field {key!r} is required")
+    limit_names = {f.name for f in dataclasses.fields(Limits)}
+    unknown = set(raw.get("limits", {})) - limit_names
+    if unknown:
+        raise ManifestError(f"{path}: unknown limits {sorted(unknown)}; "
+                            f"known: {sorted(limit_names)}")
+    fields = {key: tuple(value) if isinstance(value, list) else value
+              for key, value in raw.items() if key != "limits"}
+    fields["questions"] = {label: float(points) for label, points in raw["questions"].items()}
+    fields["kernel_env"] = {k: str(v) for k, v in raw.get("kernel_env", {}).items()}
+    return {**fields, "limits": Limits(**raw.get("limits", {}))}
+
+
+def load_assignment(name: str) -> Assignment:
+    """The assignment of ``autograder/<name>/``: its manifest with the checks of its checks.py."""
+    manifest = AUTOGRADER / name / MANIFEST
+    if name in ENGINE_FOLDERS or not manifest.is_file():
+        raise ManifestError(f"unknown assignment {name!r}: there is no autograder/{name}/{MANIFEST}"
+                         f" (the kit has: {', '.join(assignment_names())})")
+    module = importlib.import_module(f"autograder.{name}.checks")
+    return Assignment(name=name, checks=module.CHECKS, rows=getattr(module, "ROWS", {}),
+                      kernel_modules=tuple(getattr(module, "KERNEL_MODULES", ())),
+                      calibration=getattr(module, "CALIBRATION", None),
+                      **read_manifest(manifest))

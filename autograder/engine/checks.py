@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from autograder.engine.probe import Other
-from coursekit.course_utils import rel_error
+from course_utils import rel_error
 
 
 class CheckFailed(AssertionError):

@@ -24,7 +24,6 @@ from autograder.engine.checks import Check, StudentError, Verdict, judge
 from autograder.engine.kernel import Limits, Outcome, StudentKernel
 from autograder.engine.notebook import CodeCell, NotebookError, find_notebook, read_code_cells
 from autograder.engine.sandbox import RunUser, lease_run_user
-from coursekit.course_utils import find_data_dir
 
 PROBE_FILE = "coursekit_probe.py"
 
@@ -46,10 +45,7 @@ class RunFolder:
             folder.mkdir()
         shutil.copy(probe.__file__, self.probe / PROBE_FILE)
         assignment.write_kernel_side(self.probe)
-        for helper in assignment.kernel_files:
-            shutil.copy(helper, self.work / helper.name)
-        for dataset in assignment.notebook_datasets:
-            shutil.copytree(find_data_dir(dataset), self.work / "data" / dataset)
+        assignment.place_beside_notebook(self.work)
         self.work.chmod(0o700)
         self.probe.chmod(0o750 if user else 0o755)
         if user:

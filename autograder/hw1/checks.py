@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.engine.assignment import Assignment, Calibration
+from autograder.engine.assignment import Calibration
 from autograder.engine.checks import (
     Check,
     CheckFailed,
@@ -23,30 +23,30 @@ from autograder.engine.checks import (
     as_sequence,
     expect_close,
 )
-from autograder.engine.kernel import Limits
 from autograder.engine.probe import Rows, Seeded
-from autograder.hw1 import reference as ref
-from coursekit.course_utils import rel_error
+from course_utils import rel_error
+
+from . import reference as ref
 
 LAYERS = [784, 32, 32, 10]
 SMALL_NETS = [[6, 5, 4], [4, 7, 7, 3], [10, 8, 6, 6, 5]]
 EPOCHS = 3
 CHUNK = 5_000  # rows per train_epoch call in the full run; the trajectory is the same as one call
 NOTEBOOK_SEED = 0  # the notebook's own run starts from init_params(LAYERS, default_rng(0))
-CALIBRATION = Path(__file__).with_name("calibration.json")
+CALIBRATION_REPORT = Path(__file__).with_name("calibration.json")
 
 
 @functools.cache
 def mnist() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """MNIST as uint8 images (n, 784) and int64 labels (n,): train, then test."""
-    from coursekit.course_utils import load_dataset_uint8
+    from course_utils import load_dataset_uint8
 
     return load_dataset_uint8("mnist")
 
 
 def threshold() -> float:
     """The calibrated test-accuracy threshold for the full run (see ``coursekit calibrate``)."""
-    return float(json.loads(CALIBRATION.read_text())["threshold"])
+    return float(json.loads(CALIBRATION_REPORT.read_text())["threshold"])
 
 
 # -- hidden inputs -----------------------------------------------------------------------------
@@ -361,40 +361,30 @@ def q4_accuracy(student: Student, rng: np.random.Generator) -> None:
                           "the samples.")
 
 
-ASSIGNMENT = Assignment(
-    name="hw1",
-    notebook="hw1.ipynb",
-    questions={"Q1": 10, "Q2": 20, "Q3": 40, "Q4": 30},
-    checks=[
-        Check("Q1", "Q1 init_params: shapes and dtype", 2, q1_shapes),
-        Check("Q1", "Q1 init_params: biases start at zero", 2, q1_zero_biases),
-        Check("Q1", "Q1 init_params: weight variance is 1/max(n_in, n_out)", 4, q1_variance),
-        Check("Q1", "Q1 init_params: draws come from rng", 2, q1_uses_rng),
-        Check("Q2", "Q2 forward_sample: loss on random nets of several sizes", 8, q2_loss),
-        Check("Q2", "Q2 forward_sample: guess is the one-hot argmax", 4, q2_guess),
-        Check("Q2", "Q2 evaluate: mean loss and accuracy", 6, q2_evaluate),
-        Check("Q2", "Q2 evaluate: an untrained net scores near 10% on MNIST", 2, q2_untrained),
-        Check("Q3", "Q3 backprop_sample: loss and gradient shapes", 8, q3_loss_and_shapes),
-        Check("Q3", "Q3 backprop_sample: weight gradients match finite differences", 12,
-              q3_weight_grads),
-        Check("Q3", "Q3 backprop_sample: bias gradients match finite differences", 8,
-              q3_bias_grads),
-        Check("Q3", "Q3 train_one_sample: in-place update p -= learning_rate * grad", 12,
-              q3_update),
-        Check("Q4", "Q4 train_epoch: replay from the grader's start follows the reference", 12,
-              q4_replay),
-        Check("Q4", "Q4 training: 3 epochs reach the calibrated test accuracy", 18, q4_accuracy),
-    ],
-    rows={
-        "mnist_train_images": lambda: mnist()[0],
-        "mnist_train_labels": lambda: mnist()[1],
-        "mnist_test_images": lambda: mnist()[2],
-        "mnist_test_labels": lambda: mnist()[3],
-    },
-    notebook_datasets=("mnist",),
-    kernel_env={"COURSEKIT_GRADING_SUBSET": "1000"},
-    runtime_packages=("matplotlib", "tqdm"),
-    # 500 MB for the student's kernel leaves room for the judge inside Gradescope's 768 MB
-    limits=Limits(memory_bytes=500_000_000, cell_seconds=60, call_seconds=30, budget_seconds=480),
-    calibration=Calibration(train=full_run, report=CALIBRATION, floor=0.70, margin=0.02),
-)
+CHECKS = [
+    Check("Q1", "Q1 init_params: shapes and dtype", 2, q1_shapes),
+    Check("Q1", "Q1 init_params: biases start at zero", 2, q1_zero_biases),
+    Check("Q1", "Q1 init_params: weight variance is 1/max(n_in, n_out)", 4, q1_variance),
+    Check("Q1", "Q1 init_params: draws come from rng", 2, q1_uses_rng),
+    Check("Q2", "Q2 forward_sample: loss on random nets of several sizes", 8, q2_loss),
+    Check("Q2", "Q2 forward_sample: guess is the one-hot argmax", 4, q2_guess),
+    Check("Q2", "Q2 evaluate: mean loss and accuracy", 6, q2_evaluate),
+    Check("Q2", "Q2 evaluate: an untrained net scores near 10% on MNIST", 2, q2_untrained),
+    Check("Q3", "Q3 backprop_sample: loss and gradient shapes", 8, q3_loss_and_shapes),
+    Check("Q3", "Q3 backprop_sample: weight gradients match finite differences", 12,
+          q3_weight_grads),
+    Check("Q3", "Q3 backprop_sample: bias gradients match finite differences", 8,
+          q3_bias_grads),
+    Check("Q3", "Q3 train_one_sample: in-place update p -= learning_rate * grad", 12,
+          q3_update),
+    Check("Q4", "Q4 train_epoch: replay from the grader's start follows the reference", 12,
+          q4_replay),
+    Check("Q4", "Q4 training: 3 epochs reach the calibrated test accuracy", 18, q4_accuracy),
+]
+ROWS = {
+    "mnist_train_images": lambda: mnist()[0],
+    "mnist_train_labels": lambda: mnist()[1],
+    "mnist_test_images": lambda: mnist()[2],
+    "mnist_test_labels": lambda: mnist()[3],
+}
+CALIBRATION = Calibration(train=full_run, report=CALIBRATION_REPORT, floor=0.70, margin=0.02)

@@ -1,7 +1,8 @@
-"""Helpers every course notebook may import: data loading and ``rel_error``.
+"""course_utils: the helpers every course notebook may import (data loading, ``rel_error``).
 
-This file is standalone (numpy and the standard library only). Each release ships a copy beside
-its notebook, and the autograder uses the same file.
+A package of its own, standalone (numpy and the standard library only). Each release ships a copy
+beside its notebook, the grader puts the same copy beside the student's notebook, and the hidden
+checks import it too, so students and the grader load data the same way.
 """
 
 from __future__ import annotations

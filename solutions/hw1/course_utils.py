@@ -1,1 +1,0 @@
-../../coursekit/course_utils.py

@@ -1,0 +1,245 @@
+"""The contract every assignment keeps, checked for each one the kit has.
+
+For every folder ``autograder/<name>/`` with a manifest: the source's solution gets full marks and
+the reference passes every check; the blank release gets 0 with every question listed; each
+correct variant of the corpus gets full marks and each mutant loses points on the questions it
+declares and only there; the committed release is what a fresh release builds, and it holds no
+solution or hidden line; the Gradescope zip grades end to end; the calibration report covers the
+corpus and one of its runs is reproduced. Each corpus entry is graded once, by its own test.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import zipfile
+
+import nbformat
+import pytest
+from conftest import run_like_gradescope
+from submissions import blank, corpus, module_constant, solved, with_definitions
+
+from autograder.engine.assignment import KIT, assignment_names, load_assignment, walk
+from autograder.engine.checks import judge
+from autograder.engine.inline import InProcessStudent, rows_folder
+from coursekit.calibrate import threshold_rule, train_once
+from coursekit.package import build_autograder
+from coursekit.paths import ASSIGNMENTS, AUTOGRADER, SOLUTIONS
+from coursekit.release import leaked_lines, release, secret_lines
+
+NAMES = assignment_names()
+CALIBRATED = [name for name in NAMES if load_assignment(name).calibration]
+MIN_CORRECT = 3  # differently written correct implementations per assignment
+
+
+def entries(kind: str) -> list:
+    return [pytest.param(name, path, id=f"{name}-{path.stem}")
+            for name in NAMES for path in corpus(name, kind)]
+
+
+def failures(results: dict) -> list[tuple[str, str]]:
+    return [(t["name"], t["output"]) for t in results["tests"] if t["score"] < t["max_score"]]
+
+
+def full_marks(name: str) -> dict[str, float]:
+    return dict(load_assignment(name).questions)
+
+
+# -- what the manifest and the corpus declare (fast) -------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_manifest_matches_the_checks_and_the_source(name):
+    assignment = load_assignment(name)
+    assert (SOLUTIONS / name / assignment.notebook).is_file()
+    assert list(assignment.questions) == list(dict.fromkeys(c.question for c in assignment.checks))
+    for path, beside in assignment.beside_notebook():
+        assert path.is_file() and not beside.startswith(("/", ".."))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_corpus_declares_a_mutant_for_every_question(name):
+    questions = set(load_assignment(name).questions)
+    assert len(corpus(name, "correct")) >= MIN_CORRECT
+    caught = set()
+    for mutant in corpus(name, "mutants"):
+        loses = module_constant(mutant, "LOSES")
+        assert loses, f"{mutant.name} must say which questions it loses (LOSES)"
+        assert set(loses) | set(module_constant(mutant, "MAY_ALSO_LOSE")) <= questions
+        caught.update(loses)
+    assert caught == questions
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_passes_every_check_in_process(name):
+    assignment = load_assignment(name)
+    reference = __import__(f"autograder.{name}.reference", fromlist=["*"])
+    student = InProcessStudent(dict(vars(reference)), rows_folder(assignment))
+    failed = [(c.name, v.message) for c in assignment.checks
+              if not (v := judge(c, student, name)).passed]
+    assert failed == []
+
+
+# -- grading through the kernel ----------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_solution_gets_full_marks(grade_notebook, name):
+    assignment = load_assignment(name)
+    results = grade_notebook(solved(name), assignment=assignment)
+    assert failures(results) == []
+    assert results["score"] == assignment.max_score
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_blank_release_gets_zero_with_every_question_listed(grade_notebook, name):
+    assignment = load_assignment(name)
+    results = grade_notebook(blank(name), assignment=assignment)
+    assert results["score"] == 0
+    assert [t["name"] for t in results["tests"]] == [c.name for c in assignment.checks]
+    assert [t["tags"][0] for t in results["tests"]] == [c.question for c in assignment.checks]
+    assert {t["tags"][0] for t in results["tests"]} == set(assignment.questions)
+    assert all(t["output"] for t in results["tests"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "variant"), entries("correct"))
+def test_correct_variant_gets_full_marks(grade_notebook, name, variant):
+    notebook = with_definitions(solved(name), variant.read_text())
+    assert failures(grade_notebook(notebook, assignment=load_assignment(name))) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "mutant"), entries("mutants"))
+def test_mutant_loses_points_on_its_own_question(grade_notebook, name, mutant):
+    full = full_marks(name)
+    loses = module_constant(mutant, "LOSES")
+    may_also = module_constant(mutant, "MAY_ALSO_LOSE")
+    notebook = with_definitions(solved(name), mutant.read_text())
+    results = grade_notebook(notebook, assignment=load_assignment(name))
+    got = {q: 0.0 for q in full}
+    for test in results["tests"]:
+        got[test["tags"][0]] += test["score"]
+    for question in loses:
+        assert got[question] < full[question], f"{mutant.stem} kept all of {question}"
+    for question in set(full) - set(loses) - set(may_also):
+        assert got[question] == full[question], f"{mutant.stem} lost points on {question}"
+
+
+# -- the release -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fresh_releases(tmp_path_factory):
+    """name -> that assignment released from the committed sources into a scratch folder."""
+    target = tmp_path_factory.mktemp("assignments")
+    return {name: release(name, assignments=target) for name in NAMES}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_release_is_what_a_fresh_release_builds(fresh_releases, name):
+    fresh, committed = fresh_releases[name], ASSIGNMENTS / name
+    assignment = load_assignment(name)
+    expected = sorted({assignment.notebook, *(beside for _, beside in
+                                              assignment.beside_notebook())})
+    assert [p.relative_to(fresh).as_posix() for p in walk(fresh)] == expected
+    for path in walk(fresh):
+        relative = path.relative_to(fresh)
+        if relative.parts[0] == "data":  # provisioned by `coursekit data`, not committed
+            continue
+        assert filecmp.cmp(path, committed / relative, shallow=False), (
+            f"assignments/{name}/{relative} is stale: run `coursekit release {name}` and commit")
+    committed_files = {p.relative_to(committed).as_posix() for p in walk(committed)
+                       if p.relative_to(committed).parts[0] != "data"}
+    assert committed_files == {e for e in expected if not e.startswith("data/")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_release_holds_no_solution_or_hidden_line(fresh_releases, name):
+    assignment = load_assignment(name)
+    source = nbformat.read(SOLUTIONS / name / assignment.notebook, as_version=4)
+    secrets = secret_lines(source)
+    assert secrets, "the source has no solution region"
+    helpers = {ln.strip() for helper in assignment.helpers for path in walk(KIT / helper)
+               if path.suffix == ".py" for ln in path.read_text().splitlines()}
+    public = {ln.strip() for c in source.cells for ln in c.source.splitlines()} - secrets
+    for folder in (fresh_releases[name], ASSIGNMENTS / name):
+        released = nbformat.read(folder / assignment.notebook, as_version=4)
+        assert leaked_lines(source, released) == []
+        shipped = "\n".join(p.read_text(errors="ignore") for p in walk(folder)
+                            if p.suffix in (".ipynb", ".py", ".txt", ".md", ".json", ".toml"))
+        for hidden in (AUTOGRADER / name).glob("*.py"):
+            lines = [ln.strip() for ln in hidden.read_text().splitlines()
+                     if len(ln.strip()) > 25 and ln.strip() not in public | helpers]
+            assert not [ln for ln in lines if ln in shipped], hidden.name
+
+
+# -- the Gradescope zip ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def zips(tmp_path_factory):
+    """name -> that assignment's Gradescope zip, built into a scratch folder."""
+    dist = tmp_path_factory.mktemp("dist")
+    return {name: build_autograder(name, dist) for name in NAMES}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_zip_is_reproducible_and_holds_exactly_what_grading_needs(zips, name, tmp_path):
+    assert build_autograder(name, tmp_path).read_bytes() == zips[name].read_bytes()
+    names = set(zipfile.ZipFile(zips[name]).namelist())
+    assignment = load_assignment(name)
+    assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/engine/judge.py",
+            f"autograder/{name}/manifest.toml", f"autograder/{name}/checks.py"} <= names
+    beside = {path.relative_to(KIT).as_posix() if path.is_relative_to(KIT) else placed
+              for path, placed in assignment.beside_notebook()}
+    assert beside <= names
+    assert not [n for n in names if n.endswith(".ipynb") or "/corpus/" in n
+                or (n.startswith("solutions/") and n not in beside)]
+    assert not [n for n in names if n.startswith("autograder/") and n.split("/")[1]
+                not in ("engine", "gradescope", name, "__init__.py")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_zip_grades_the_solution_end_to_end(zips, name, tmp_path):
+    results, _ = run_like_gradescope(zips[name], tmp_path, solved(name))
+    assert failures(results) == []
+    assert results["score"] == load_assignment(name).max_score
+
+
+# -- calibration -------------------------------------------------------------------------------
+
+def figures(name: str) -> dict:
+    return json.loads(load_assignment(name).calibration.report.read_text())
+
+
+@pytest.mark.parametrize("name", CALIBRATED)
+def test_calibration_report_covers_every_corpus_entry(name):
+    runs = figures(name)["runs"]
+    correct = {"reference", "solution notebook", *(p.stem for p in corpus(name, "correct"))}
+    assert correct <= set(runs)
+    assert all(len(runs[entry]) == figures(name)["seeds"] >= 20 for entry in correct)
+    assert {f"mutant {p.stem}" for p in corpus(name, "mutants")} == {
+        entry for entry in runs if entry.startswith("mutant ")}
+
+
+@pytest.mark.parametrize("name", CALIBRATED)
+def test_threshold_follows_the_stated_rule(name):
+    data = figures(name)
+    calibration = load_assignment(name).calibration
+    correct = [a for entry, values in data["runs"].items() if not entry.startswith("mutant")
+               for a in values]
+    assert data["worst_correct"] == min(correct)
+    assert (data["margin"], data["floor"]) == (calibration.margin, calibration.floor)
+    assert data["threshold"] == threshold_rule(min(correct), calibration.margin,
+                                               calibration.floor)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CALIBRATED)
+def test_worst_committed_run_of_the_reference_is_reproduced(name):
+    runs = figures(name)["runs"]["reference"]
+    seed = runs.index(min(runs))
+    assert train_once(name, "reference", seed) == runs[seed]
