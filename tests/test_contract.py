@@ -128,24 +128,25 @@ def test_mutant_loses_points_on_its_own_question(grade_notebook, name, mutant):
 
 # -- the release -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def fresh_releases(tmp_path_factory):
-    """name -> that assignment released from the committed sources into a scratch folder."""
-    target = tmp_path_factory.mktemp("assignments")
-    return {name: release(name, assignments=target) for name in NAMES}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_committed_release_is_what_a_fresh_release_builds(fresh_releases, name):
-    fresh, committed = fresh_releases[name], ASSIGNMENTS / name
+def test_release_is_fresh_and_leak_free(name, tmp_path):
+    fresh, committed = release(name, assignments=tmp_path), ASSIGNMENTS / name
+    assert_same_release(name, fresh, committed)
+    for folder in (fresh, committed):
+        assert_no_secret(name, folder)
+
+
+def assert_same_release(name: str, fresh, committed) -> None:
+    """``fresh`` holds the notebook and what the manifest places beside it, nothing else, and
+    the committed release has the same bytes (but the provisioned data, which is not committed)."""
     assignment = load_assignment(name)
     expected = sorted({assignment.notebook, *(beside for _, beside in
                                               assignment.beside_notebook())})
     assert [p.relative_to(fresh).as_posix() for p in walk(fresh)] == expected
     for path in walk(fresh):
         relative = path.relative_to(fresh)
-        if relative.parts[0] == "data":  # provisioned by `coursekit data`, not committed
+        if relative.parts[0] == "data":
             continue
         assert filecmp.cmp(path, committed / relative, shallow=False), (
             f"assignments/{name}/{relative} is stale: run `coursekit release {name}` and commit")
@@ -154,9 +155,9 @@ def test_committed_release_is_what_a_fresh_release_builds(fresh_releases, name):
     assert committed_files == {e for e in expected if not e.startswith("data/")}
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", NAMES)
-def test_release_holds_no_solution_or_hidden_line(fresh_releases, name):
+def assert_no_secret(name: str, folder) -> None:
+    """No line of a solution or hidden-test region, and no distinctive line of the hidden
+    checks or reference, is in the release ``folder``."""
     assignment = load_assignment(name)
     source = nbformat.read(SOLUTIONS / name / assignment.notebook, as_version=4)
     secrets = secret_lines(source)
@@ -164,31 +165,24 @@ def test_release_holds_no_solution_or_hidden_line(fresh_releases, name):
     helpers = {ln.strip() for helper in assignment.helpers for path in walk(KIT / helper)
                if path.suffix == ".py" for ln in path.read_text().splitlines()}
     public = {ln.strip() for c in source.cells for ln in c.source.splitlines()} - secrets
-    for folder in (fresh_releases[name], ASSIGNMENTS / name):
-        released = nbformat.read(folder / assignment.notebook, as_version=4)
-        assert leaked_lines(source, released) == []
-        shipped = "\n".join(p.read_text(errors="ignore") for p in walk(folder)
-                            if p.suffix in (".ipynb", ".py", ".txt", ".md", ".json", ".toml"))
-        for hidden in (AUTOGRADER / name).glob("*.py"):
-            lines = [ln.strip() for ln in hidden.read_text().splitlines()
-                     if len(ln.strip()) > 25 and ln.strip() not in public | helpers]
-            assert not [ln for ln in lines if ln in shipped], hidden.name
+    released = nbformat.read(folder / assignment.notebook, as_version=4)
+    assert leaked_lines(source, released) == []
+    shipped = "\n".join(p.read_text(errors="ignore") for p in walk(folder)
+                        if p.suffix in (".ipynb", ".py", ".txt", ".md", ".json", ".toml"))
+    for hidden in (AUTOGRADER / name).glob("*.py"):
+        lines = [ln.strip() for ln in hidden.read_text().splitlines()
+                 if len(ln.strip()) > 25 and ln.strip() not in public | helpers]
+        assert not [ln for ln in lines if ln in shipped], hidden.name
 
 
 # -- the Gradescope zip ------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def zips(tmp_path_factory):
-    """name -> that assignment's Gradescope zip, built into a scratch folder."""
-    dist = tmp_path_factory.mktemp("dist")
-    return {name: build_autograder(name, dist) for name in NAMES}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_zip_is_reproducible_and_holds_exactly_what_grading_needs(zips, name, tmp_path):
-    assert build_autograder(name, tmp_path).read_bytes() == zips[name].read_bytes()
-    names = set(zipfile.ZipFile(zips[name]).namelist())
+def test_zip_is_reproducible_and_holds_exactly_what_grading_needs(name, tmp_path):
+    built = build_autograder(name, tmp_path / "one")
+    assert build_autograder(name, tmp_path / "two").read_bytes() == built.read_bytes()
+    names = set(zipfile.ZipFile(built).namelist())
     assignment = load_assignment(name)
     assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/engine/judge.py",
             f"autograder/{name}/manifest.toml", f"autograder/{name}/checks.py"} <= names
@@ -203,8 +197,9 @@ def test_zip_is_reproducible_and_holds_exactly_what_grading_needs(zips, name, tm
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_zip_grades_the_solution_end_to_end(zips, name, tmp_path):
-    results, _ = run_like_gradescope(zips[name], tmp_path, solved(name))
+def test_zip_grades_the_solution_end_to_end(name, tmp_path):
+    built = build_autograder(name, tmp_path / "dist")
+    results, _ = run_like_gradescope(built, tmp_path, solved(name))
     assert failures(results) == []
     assert results["score"] == load_assignment(name).max_score
 

@@ -119,6 +119,17 @@ def test_exec_time_and_summary_are_reported(grade_toy):
     assert 1.5 <= results["execution_time"] < TOY.limits.budget_seconds
 
 
+@pytest.mark.parametrize("text", ["{not json", '{"cells": "many"}', ""])
+def test_a_malformed_notebook_gets_every_check_at_zero_with_the_reason(tmp_path, text):
+    path = tmp_path / "toy.ipynb"
+    path.write_text(text)
+    results = grade(TOY, path)
+    assert [t["name"] for t in results["tests"]] == [c.name for c in TOY.checks]
+    assert results["score"] == 0
+    assert all(t["output"].startswith("Not checked:") for t in results["tests"])
+    assert "toy.ipynb" in results["output"]
+
+
 def test_a_kernel_that_cannot_start_is_tried_twice_then_explained(tmp_path, monkeypatch):
     starts = []
     real_start = StudentKernel.start

@@ -61,7 +61,6 @@ class Assignment:
     - name: the folder name, e.g. "hw1"
     - notebook: the notebook's file name, in solutions/<name>/ and in the release, e.g. "hw1.ipynb"
     - questions: question label -> points, in the order students see them
-    - title: how the assignment is named to students, e.g. "HW1: backpropagation from scratch"
     - helpers: the kit's student packages placed beside the notebook, e.g. "course_utils"
     - files: fixtures from solutions/<name>/ placed beside the notebook, e.g. "toy_net.npz"
     - datasets: provisioned datasets placed beside the notebook as data/<dataset>/, e.g. "mnist"
@@ -83,7 +82,6 @@ class Assignment:
     notebook: str
     questions: dict[str, float]
     checks: list[Check]
-    title: str = ""
     helpers: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     datasets: tuple[str, ...] = ()
@@ -164,7 +162,7 @@ class ManifestError(ValueError):
     the file and the field."""
 
 
-MANIFEST_KEYS = {"title": str, "notebook": str, "questions": dict, "helpers": list,
+MANIFEST_KEYS = {"notebook": str, "questions": dict, "helpers": list,
                  "files": list, "datasets": list, "runtime_packages": list, "kernel_env": dict,
                  "limits": dict}
 REQUIRED_KEYS = ("notebook", "questions")
