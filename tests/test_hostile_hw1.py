@@ -4,6 +4,7 @@ with a results.json that lists every check and scores the honest part."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 
 import nbformat
@@ -142,3 +143,36 @@ def test_wrong_signature_and_hard_coded_answers_lose_their_questions(grade_noteb
     got = scores(grade_notebook(with_definitions(solved("hw1"), cheats)))
     assert got["Q1"] == FULL["Q1"]
     assert got["Q2"] < FULL["Q2"] and got["Q3"] == 0
+
+
+FINITE_DIFFERENCE_BACKPROP = '''
+def backprop_sample(x, y, weights, biases):
+    eps = 1e-6
+    loss = forward_sample(x, y, weights, biases)[0]
+    grads = []
+    for param in weights + biases:
+        grad = np.zeros_like(param)
+        for index in np.ndindex(param.shape):
+            saved = param[index]
+            param[index] = saved + eps
+            plus = forward_sample(x, y, weights, biases)[0]
+            param[index] = saved - eps
+            minus = forward_sample(x, y, weights, biases)[0]
+            param[index] = saved
+            grad[index] = (plus - minus) / (2 * eps)
+        grads.append(grad)
+    return loss, grads[:len(weights)], grads[len(weights):]
+'''
+
+
+def test_gradients_by_finite_differences_lose_the_gradient_points(grade_notebook):
+    only_q3 = dataclasses.replace(HW1, questions={"Q3": 40.0},
+                                  checks=[c for c in HW1.checks if c.question == "Q3"])
+    results = grade_notebook(with_definitions(solved("hw1"), FINITE_DIFFERENCE_BACKPROP),
+                             assignment=only_q3)
+    by_name = {t["name"]: t for t in results["tests"]}
+    assert results["score"] == 40 - 12 - 8  # the loss and the update are right
+    for name in ("Q3 backprop_sample: weight gradients match finite differences",
+                 "Q3 backprop_sample: bias gradients match finite differences"):
+        assert by_name[name]["score"] == 0
+        assert "finite differences, not backpropagation" in by_name[name]["output"]

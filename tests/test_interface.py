@@ -55,12 +55,21 @@ def check_warnings(student, rng):
         raise CheckFailed(f"expected inf, then a RuntimeWarning; got {quiet!r} and {loud!r}.")
 
 
+def check_counts(student, rng):
+    total, calls = student.call("sum_of_squares", [1.0, 2.0, 3.0], count_calls=("square",))
+    if (total, calls) != (14.0, {"square": 3}):
+        raise CheckFailed(f"expected 14.0 from 3 calls of square; got {total} from {calls}.")
+    again, calls = student.call("sum_of_squares", [4.0], count_calls=("square",))
+    if (again, calls) != (16.0, {"square": 1}):
+        raise CheckFailed(f"expected the count to start again; got {again} from {calls}.")
+
+
 def check_partial(student, rng):
     return Score(0.5, "Half the points, and a line of feedback.")
 
 
 CHECKS = [check_value, check_handles, check_kernel_functions, check_raises, check_warnings,
-          check_partial]
+          check_counts, check_partial]
 NOTEBOOK = [
     "import numpy as np\nMEMORIZE = {'epochs': 3, 'rates': [0.1, 0.2]}",
     "class Cache:\n    def __init__(self, x):\n        self.squares = x ** 2\n\n"
@@ -70,6 +79,8 @@ NOTEBOOK = [
     "def strict_add(a, b):\n    if a.shape != b.shape:\n        raise ValueError('shapes differ')\n"
     "    return a + b",
     "def exp_of(x):\n    return np.exp(x)",
+    "def square(x):\n    return x * x\n\n"
+    "def sum_of_squares(xs):\n    return sum(square(x) for x in xs)",
 ]
 
 
@@ -85,7 +96,7 @@ def toy(tmp_path) -> Assignment:
                       limits=Limits(cell_seconds=10, call_seconds=10, budget_seconds=120))
 
 
-EXPECTED = {"V1": 1, "V2": 1, "V3": 1, "V4": 1, "V5": 1, "V6": 0.5}
+EXPECTED = {"V1": 1, "V2": 1, "V3": 1, "V4": 1, "V5": 1, "V6": 1, "V7": 0.5}
 
 
 def test_every_verb_works_through_the_kernel(toy, tmp_path):
@@ -114,9 +125,10 @@ def test_wrong_answers_fail_the_verbs_checks(toy, tmp_path):
     wrong = [NOTEBOOK[0].replace("'epochs': 3", "'epochs': 4"), NOTEBOOK[1],
              "def double(x):\n    return x\n\ndef apply_twice(f, x):\n    return f(x)",
              "def strict_add(a, b):\n    return a + b",
-             "def exp_of(x):\n    return np.exp(np.minimum(x, 700.0))"]
+             "def exp_of(x):\n    return np.exp(np.minimum(x, 700.0))",
+             "def sum_of_squares(xs):\n    return sum(x * x for x in xs)"]
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in wrong]
     nbformat.write(notebook, tmp_path / "toy.ipynb")
     got = points_per_question(grade(toy, tmp_path / "toy.ipynb"))
-    assert got == {"V1": 0, "V2": 1, "V3": 0, "V4": 0, "V5": 0, "V6": 0.5}
+    assert got == {"V1": 0, "V2": 1, "V3": 0, "V4": 0, "V5": 0, "V6": 0, "V7": 0.5}

@@ -38,7 +38,8 @@ class Student(Protocol):
 
     def call(self, function: str, *args: Any, return_args: Sequence[int] = (),
              timeout: float | None = None, keep: bool = False, allow_raise: bool = False,
-             warnings_as_errors: bool = False, **kwargs: Any) -> Any:
+             warnings_as_errors: bool = False, count_calls: Sequence[str] = (),
+             **kwargs: Any) -> Any:
         """Call ``function`` from the notebook.
 
         - return_args: also return those arguments as they are after the call, as
@@ -46,6 +47,8 @@ class Student(Protocol):
         - keep: leave the result in the kernel and return a ``probe.Handle`` to it
         - allow_raise: an exception is returned as a ``probe.Raised`` instead of failing
         - warnings_as_errors: a warning during the call raises (see ``allow_raise``)
+        - count_calls: names of notebook functions to count while the call runs; the return
+          value becomes ``(what it would be, {name: times it ran})``
         """
         ...
 

@@ -52,12 +52,14 @@ class InProcessStudent:
 
     def call(self, function: str, *args: Any, return_args=(), timeout: float | None = None,
              keep: bool = False, allow_raise: bool = False, warnings_as_errors: bool = False,
-             **kwargs: Any) -> Any:
+             count_calls=(), **kwargs: Any) -> Any:
         args = round_trip(list(args), self.kernel.modules, self.kernel)
         kwargs = round_trip(kwargs, self.kernel.modules, self.kernel)
         answer = probe.answer_call(self.kernel.namespace, function, args, kwargs,
-                                   list(return_args), self.kernel.kept, keep, warnings_as_errors)
-        return interpret(function, round_trip(answer, None), bool(return_args), allow_raise)
+                                   list(return_args), self.kernel.kept, keep, warnings_as_errors,
+                                   list(count_calls))
+        return interpret(function, round_trip(answer, None), bool(return_args), allow_raise,
+                         bool(count_calls))
 
     def value(self, name: str) -> Any:
         answer = probe.answer_value(self.kernel.namespace, name)

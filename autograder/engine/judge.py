@@ -148,11 +148,11 @@ class RemoteStudent:
 
     def call(self, function: str, *args: Any, return_args=(), timeout: float | None = None,
              keep: bool = False, allow_raise: bool = False, warnings_as_errors: bool = False,
-             **kwargs: Any) -> Any:
+             count_calls=(), **kwargs: Any) -> Any:
         answer = self._ask(function, timeout, verb="call", args=list(args), kwargs=kwargs,
                            return_args=list(return_args), keep=keep,
-                           warnings_as_errors=warnings_as_errors)
-        return interpret(function, answer, bool(return_args), allow_raise)
+                           warnings_as_errors=warnings_as_errors, count_calls=list(count_calls))
+        return interpret(function, answer, bool(return_args), allow_raise, bool(count_calls))
 
     def value(self, name: str) -> Any:
         return interpret(name, self._ask(name, None, verb="value"), False)
@@ -211,9 +211,16 @@ def redact(message: str) -> str:
     return message
 
 
-def interpret(function: str, answer: dict, with_args: bool, allow_raise: bool = False) -> Any:
+def interpret(function: str, answer: dict, with_args: bool, allow_raise: bool = False,
+              with_calls: bool = False) -> Any:
     """The call's result, or StudentError explaining why there is none. With ``allow_raise``,
-    an exception the call raised is the result, as a :class:`probe.Raised`."""
+    an exception the call raised is the result, as a :class:`probe.Raised`. With
+    ``with_calls``, ``(that, {function name: times it ran})``."""
+    if with_calls:
+        calls = answer.get("calls")
+        if not (isinstance(calls, dict) and all(isinstance(n, int) for n in calls.values())):
+            raise StudentError(f"Calling {function} gave no readable answer (calls).")
+        return interpret(function, answer, with_args, allow_raise), calls
     status = answer.get("status")
     if status == "raised" and allow_raise:
         error = answer.get("error") or {}

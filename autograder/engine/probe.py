@@ -21,6 +21,7 @@ comes back from the kernel can carry code. Specs:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -222,17 +223,19 @@ def describe_exception(error: BaseException) -> dict:
 
 
 def answer_call(namespace: dict, function: str, args: list, kwargs: dict, return_args: list,
-                kept: dict | None = None, keep: bool = False,
-                warnings_as_errors: bool = False) -> dict:
+                kept: dict | None = None, keep: bool = False, warnings_as_errors: bool = False,
+                count_calls: list | tuple = ()) -> dict:
     """Call ``namespace[function](*args, **kwargs)`` and describe what happened.
 
     Returns ``status`` ("ok", "missing", "not_callable", "raised"), ``error``, ``result`` (a
     :class:`Handle` to it, kept in ``kept``, if ``keep``), ``args_after`` (the arguments at
-    ``return_args`` after the call, for in-place updates) and ``seconds``. With
-    ``warnings_as_errors``, a warning raised during the call is an exception of its class.
+    ``return_args`` after the call, for in-place updates), ``calls`` (how many times each
+    function of ``namespace`` named in ``count_calls`` ran during the call) and ``seconds``.
+    With ``warnings_as_errors``, a warning raised during the call is an exception of its class.
     """
     target = namespace.get(function)
-    out = {"status": "ok", "error": None, "result": None, "args_after": None, "seconds": 0.0}
+    out = {"status": "ok", "error": None, "result": None, "args_after": None,
+           "calls": dict.fromkeys(count_calls, 0), "seconds": 0.0}
     if target is None:
         out["status"] = "missing"
     elif not callable(target):
@@ -240,7 +243,7 @@ def answer_call(namespace: dict, function: str, args: list, kwargs: dict, return
     else:
         start = time.perf_counter()
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), counting(namespace, out["calls"]):
                 if warnings_as_errors:
                     warnings.simplefilter("error")
                 result = target(*args, **kwargs)
@@ -257,10 +260,29 @@ def answer_call(namespace: dict, function: str, args: list, kwargs: dict, return
     return out
 
 
+@contextlib.contextmanager
+def counting(namespace: dict, calls: dict):
+    """While inside, each callable of ``namespace`` named in ``calls`` adds 1 to its count
+    whenever it runs (functions of the notebook look each other up in ``namespace``)."""
+    originals = {name: namespace[name] for name in calls if callable(namespace.get(name))}
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    namespace.update({name: counted(name, f) for name, f in originals.items()})
+    try:
+        yield
+    finally:
+        namespace.update(originals)
+
+
 def answer_value(namespace: dict, name: str) -> dict:
     """The value the notebook holds under ``name``, described like :func:`answer_call`'s."""
     out = {"status": "ok", "error": None, "result": namespace.get(name), "args_after": None,
-           "seconds": 0.0}
+           "calls": {}, "seconds": 0.0}
     if name not in namespace:
         out["status"] = "missing_value"
     return out
@@ -279,9 +301,9 @@ def serve_call(request: str, response: str) -> None:
     else:
         out = answer_call(kernel.namespace, call["function"], list(call["args"]),
                           call["kwargs"], call["return_args"], kernel.kept, call["keep"],
-                          call["warnings_as_errors"])
+                          call["warnings_as_errors"], call["count_calls"])
     try:
         save(Path(response), **out)
     except Exception as error:  # noqa: BLE001 - e.g. a result too odd to save
         save(Path(response), status="unsendable", error=describe_exception(error), result=None,
-             args_after=None, seconds=out["seconds"])
+             args_after=None, calls=out["calls"], seconds=out["seconds"])

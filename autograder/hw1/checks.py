@@ -32,6 +32,7 @@ LAYERS = [784, 32, 32, 10]
 SMALL_NETS = [[6, 5, 4], [4, 7, 7, 3], [10, 8, 6, 6, 5]]
 EPOCHS = 3
 CHUNK = 5_000  # rows per train_epoch call in the full run; the trajectory is the same as one call
+MAX_FORWARD_CALLS = 4  # per gradient; finite differences need two per parameter
 NOTEBOOK_SEED = 0  # the notebook's own run starts from init_params(LAYERS, default_rng(0))
 CALIBRATION_REPORT = Path(__file__).with_name("calibration.json")
 
@@ -250,8 +251,16 @@ def gradient_check(student: Student, rng: np.random.Generator, which: int) -> No
     """which = 1 checks weight_grads, 2 checks bias_grads, against central differences."""
     label = ("weight_grads", "bias_grads")[which - 1]
     for sizes, x, y, weights, biases in backprop_cases(rng):
-        answer = student_grads(student.call("backprop_sample", x, y, weights, biases),
-                               weights, biases, f"backprop_sample's return value (net {sizes})")
+        returned, calls = student.call("backprop_sample", x, y, weights, biases,
+                                       count_calls=("forward_sample",))
+        if calls["forward_sample"] > MAX_FORWARD_CALLS:
+            raise CheckFailed(
+                f"backprop_sample called forward_sample {calls['forward_sample']} times to "
+                f"compute one gradient (net {sizes}): that is finite differences, not "
+                "backpropagation. Backpropagation needs one forward pass: keep each layer's "
+                "activations, then go backwards through the layers with the chain rule.")
+        answer = student_grads(returned, weights, biases,
+                               f"backprop_sample's return value (net {sizes})")
         weights, biases = copies(weights), copies(biases)
         numeric = finite_differences(x, y, weights, biases, (weights, biases)[which - 1])
         for i, (got, expected) in enumerate(zip(answer[which], numeric, strict=True)):
