@@ -17,7 +17,11 @@ from autograder.engine.judge import grade, points_per_question
 from autograder.engine.kernel import Limits
 from autograder.engine.probe import Handle, KernelFunction, Raised
 
-JUDGE_MODULE = "def add_one(x):\n    return x + 1\n"
+JUDGE_MODULE = ("def add_one(x):\n    return x + 1\n\n"
+                "def run_on_fresh_list(student_function):\n"
+                "    values = [1.0, 2.0]\n"
+                "    student_function(values)\n"
+                "    return values\n")
 
 
 def check_value(student, rng):
@@ -39,6 +43,10 @@ def check_kernel_functions(student, rng):
     judges = student.call("apply_twice", KernelFunction("add_one", module="toy_helpers"), 3.0)
     if (own, judges) != (12.0, 5.0):
         raise CheckFailed(f"apply_twice gave {own} and {judges}, expected 12.0 and 5.0.")
+    driven = student.call(KernelFunction("run_on_fresh_list", module="toy_helpers"),
+                          KernelFunction("append_three"))
+    if driven != [1.0, 2.0, 3.0]:
+        raise CheckFailed(f"the judge's run_on_fresh_list gave {driven}, expected [1, 2, 3].")
 
 
 def check_raises(student, rng):
@@ -75,7 +83,8 @@ NOTEBOOK = [
     "class Cache:\n    def __init__(self, x):\n        self.squares = x ** 2\n\n"
     "def make_cache(x):\n    return Cache(x)\n\n"
     "def use_cache(cache):\n    return cache.squares.sum()",
-    "def double(x):\n    return 2 * x\n\ndef apply_twice(f, x):\n    return f(f(x))",
+    "def double(x):\n    return 2 * x\n\ndef apply_twice(f, x):\n    return f(f(x))\n\n"
+    "def append_three(values):\n    values.append(3.0)",
     "def strict_add(a, b):\n    if a.shape != b.shape:\n        raise ValueError('shapes differ')\n"
     "    return a + b",
     "def exp_of(x):\n    return np.exp(x)",

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from autograder.engine.probe import Other
+from autograder.engine.probe import KernelFunction, Other
 from course_utils import rel_error
 
 
@@ -36,11 +36,12 @@ class Student(Protocol):
     judge-owned module of the assignment's ``kernel_modules``).
     """
 
-    def call(self, function: str, *args: Any, return_args: Sequence[int] = (),
+    def call(self, function: str | KernelFunction, *args: Any, return_args: Sequence[int] = (),
              timeout: float | None = None, keep: bool = False, allow_raise: bool = False,
              warnings_as_errors: bool = False, count_calls: Sequence[str] = (),
              **kwargs: Any) -> Any:
-        """Call ``function`` from the notebook.
+        """Call ``function`` from the notebook, or a ``probe.KernelFunction`` of a judge-owned
+        module (which may call notebook functions passed to it as arguments).
 
         - return_args: also return those arguments as they are after the call, as
           ``(result, [arg, ...])``

@@ -50,15 +50,16 @@ class InProcessStudent:
     def __init__(self, namespace: dict, rows_dir: Path):
         self.kernel = probe.KernelSide(namespace, {}, rows_dir)  # rows and modules: one folder
 
-    def call(self, function: str, *args: Any, return_args=(), timeout: float | None = None,
-             keep: bool = False, allow_raise: bool = False, warnings_as_errors: bool = False,
-             count_calls=(), **kwargs: Any) -> Any:
+    def call(self, function: str | probe.KernelFunction, *args: Any, return_args=(),
+             timeout: float | None = None, keep: bool = False, allow_raise: bool = False,
+             warnings_as_errors: bool = False, count_calls=(), **kwargs: Any) -> Any:
+        name, module = probe.call_target(function)
+        namespace = probe.judge_module(self.kernel, module) if module else self.kernel.namespace
         args = round_trip(list(args), self.kernel.modules, self.kernel)
         kwargs = round_trip(kwargs, self.kernel.modules, self.kernel)
-        answer = probe.answer_call(self.kernel.namespace, function, args, kwargs,
-                                   list(return_args), self.kernel.kept, keep, warnings_as_errors,
-                                   list(count_calls))
-        return interpret(function, round_trip(answer, None), bool(return_args), allow_raise,
+        answer = probe.answer_call(namespace, name, args, kwargs, list(return_args),
+                                   self.kernel.kept, keep, warnings_as_errors, list(count_calls))
+        return interpret(name, round_trip(answer, None), bool(return_args), allow_raise,
                          bool(count_calls))
 
     def value(self, name: str) -> Any:

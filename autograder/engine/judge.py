@@ -146,13 +146,14 @@ class RemoteStudent:
     def __init__(self, session: Session):
         self.session = session
 
-    def call(self, function: str, *args: Any, return_args=(), timeout: float | None = None,
-             keep: bool = False, allow_raise: bool = False, warnings_as_errors: bool = False,
-             count_calls=(), **kwargs: Any) -> Any:
-        answer = self._ask(function, timeout, verb="call", args=list(args), kwargs=kwargs,
-                           return_args=list(return_args), keep=keep,
+    def call(self, function: str | probe.KernelFunction, *args: Any, return_args=(),
+             timeout: float | None = None, keep: bool = False, allow_raise: bool = False,
+             warnings_as_errors: bool = False, count_calls=(), **kwargs: Any) -> Any:
+        name, module = probe.call_target(function)
+        answer = self._ask(name, timeout, verb="call", module=module, args=list(args),
+                           kwargs=kwargs, return_args=list(return_args), keep=keep,
                            warnings_as_errors=warnings_as_errors, count_calls=list(count_calls))
-        return interpret(function, answer, bool(return_args), allow_raise, bool(count_calls))
+        return interpret(name, answer, bool(return_args), allow_raise, bool(count_calls))
 
     def value(self, name: str) -> Any:
         return interpret(name, self._ask(name, None, verb="value"), False)

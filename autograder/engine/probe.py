@@ -178,8 +178,19 @@ def resolve(spec: dict, kernel: KernelSide):
         if spec["name"] not in kernel.namespace:
             raise WireError(f"the notebook defines no {spec['name']}")
         return kernel.namespace[spec["name"]]
-    module = runpy.run_path(str(kernel.modules / f"{Path(spec['module']).name}.py"))
-    return module[spec["name"]]
+    return judge_module(kernel, spec["module"])[spec["name"]]
+
+
+def judge_module(kernel: KernelSide, name: str) -> dict:
+    """The namespace of the judge-owned module ``<name>.py`` beside this file, freshly run."""
+    return runpy.run_path(str(kernel.modules / f"{Path(name).name}.py"))
+
+
+def call_target(function: str | KernelFunction) -> tuple[str, str | None]:
+    """(name, judge-owned module or None) of what a call asks to run."""
+    if isinstance(function, KernelFunction):
+        return function.name, function.module
+    return function, None
 
 
 def save(path: Path, **values) -> None:
@@ -299,7 +310,8 @@ def serve_call(request: str, response: str) -> None:
     if call["verb"] == "value":
         out = answer_value(kernel.namespace, call["function"])
     else:
-        out = answer_call(kernel.namespace, call["function"], list(call["args"]),
+        namespace = judge_module(kernel, call["module"]) if call["module"] else kernel.namespace
+        out = answer_call(namespace, call["function"], list(call["args"]),
                           call["kwargs"], call["return_args"], kernel.kept, call["keep"],
                           call["warnings_as_errors"], call["count_calls"])
     try:
