@@ -57,6 +57,7 @@ def train_once(assignment_name: str, variant: str | None, seed: int,
                must_train: bool = True) -> float:
     """Test accuracy of one full training run (runs in a worker process). A mutant that cannot
     train at all scores 0.0; a correct implementation that cannot train is an error."""
+    os.environ["TQDM_DISABLE"] = "1"  # no progress bars from a thousand runs in parallel
     assignment = load_assignment(assignment_name)
     namespace = implementation(assignment_name, variant)
     student = InProcessStudent(namespace, rows_folder(assignment))

@@ -72,10 +72,12 @@ def marked_regions(source: str, markers: tuple[str, str]) -> list[str]:
 
 
 def question_of(grade_id: str, assignment: Assignment) -> str | None:
-    """The question a test cell's grade_id names: "q3-tests" -> "Q3", "b.ii-tests" -> "b.ii"
-    (the label before the first '-', in any case), or None."""
+    """The question a test cell's grade_id names: "q3-tests" -> "Q3", "b_ii-tests" -> "b.ii"
+    (the label before the first '-', in any case; nbgrader ids cannot hold '.', so a label's
+    dots are written '_'), or None."""
     label = grade_id.split("-", 1)[0].casefold()
-    return next((q for q in assignment.questions if q.casefold() == label), None)
+    return next((q for q in assignment.questions
+                 if q.casefold().replace(".", "_") == label), None)
 
 
 def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:
@@ -111,7 +113,8 @@ def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:
             if question is None:
                 raise ReleaseError(f"{where} is a graded cell whose grade_id names no question "
                                    f"of autograder/{assignment.name}/{MANIFEST}; start it with "
-                                   f"one of {list(assignment.questions)} and a '-'.")
+                                   f"one of {list(assignment.questions)} (dots written '_') "
+                                   "and a '-'.")
             points[question] = points.get(question, 0) + float(meta.get("points", 0))
     if points != assignment.questions:
         raise ReleaseError(f"{path.name}: test-cell points {points} do not match the manifest's "

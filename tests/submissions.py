@@ -43,21 +43,26 @@ def blank(assignment: str) -> nbformat.NotebookNode:
 
 
 def definitions(source: str) -> dict[str, str]:
-    """Top-level function name -> its full source text (decorators included)."""
+    """Top-level function name -> its full source text (decorators included), and the same for
+    each top-level assignment to one upper-case name (a constant such as ``MEMORIZE``)."""
     lines = source.splitlines()
     found = {}
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef):
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
             found[node.name] = "\n".join(lines[start:node.end_lineno])
+        elif (isinstance(node, ast.Assign) and len(node.targets) == 1
+              and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper()):
+            found[node.targets[0].id] = "\n".join(lines[node.lineno - 1:node.end_lineno])
     return found
 
 
 def with_definitions(notebook: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
     """A copy of ``notebook`` whose functions are replaced by those defined in ``source``.
 
-    The imports of ``source``, and the functions it defines that the notebook does not (helpers),
-    go at the top of the first cell that gets a replacement.
+    Constants the notebook defines (``MEMORIZE = ...``) are replaced the same way. The imports
+    of ``source``, and the functions it defines that the notebook does not (helpers), go at the
+    top of the first cell that gets a replacement.
     """
     notebook = copy.deepcopy(notebook)
     replacements = definitions(source)
@@ -69,7 +74,8 @@ def with_definitions(notebook: nbformat.NotebookNode, source: str) -> nbformat.N
         except SyntaxError:
             existing[id(cell)] = {}
     known = {name for names in existing.values() for name in names}
-    added = [text for name, text in replacements.items() if name not in known]
+    added = [text for name, text in replacements.items()  # helpers, not constants
+             if name not in known and not name.isupper()]
     header = [ast.get_source_segment(source, node) for node in ast.parse(source).body
               if isinstance(node, ast.Import | ast.ImportFrom)] + added
     for cell in code_cells:

@@ -58,7 +58,8 @@ class InProcessStudent:
         args = round_trip(list(args), self.kernel.modules, self.kernel)
         kwargs = round_trip(kwargs, self.kernel.modules, self.kernel)
         answer = probe.answer_call(namespace, name, args, kwargs, list(return_args),
-                                   self.kernel.kept, keep, warnings_as_errors, list(count_calls))
+                                   self.kernel.kept, keep, warnings_as_errors, list(count_calls),
+                                   self.kernel.namespace)
         return interpret(name, round_trip(answer, None), bool(return_args), allow_raise,
                          bool(count_calls))
 

@@ -235,13 +235,14 @@ def describe_exception(error: BaseException) -> dict:
 
 def answer_call(namespace: dict, function: str, args: list, kwargs: dict, return_args: list,
                 kept: dict | None = None, keep: bool = False, warnings_as_errors: bool = False,
-                count_calls: list | tuple = ()) -> dict:
+                count_calls: list | tuple = (), notebook: dict | None = None) -> dict:
     """Call ``namespace[function](*args, **kwargs)`` and describe what happened.
 
     Returns ``status`` ("ok", "missing", "not_callable", "raised"), ``error``, ``result`` (a
     :class:`Handle` to it, kept in ``kept``, if ``keep``), ``args_after`` (the arguments at
     ``return_args`` after the call, for in-place updates), ``calls`` (how many times each
-    function of ``namespace`` named in ``count_calls`` ran during the call) and ``seconds``.
+    function of ``notebook``, by default ``namespace``, named in ``count_calls`` ran during the
+    call) and ``seconds``.
     With ``warnings_as_errors``, a warning raised during the call is an exception of its class.
     """
     target = namespace.get(function)
@@ -254,7 +255,7 @@ def answer_call(namespace: dict, function: str, args: list, kwargs: dict, return
     else:
         start = time.perf_counter()
         try:
-            with warnings.catch_warnings(), counting(namespace, out["calls"]):
+            with warnings.catch_warnings(), counting(notebook or namespace, out["calls"]):
                 if warnings_as_errors:
                     warnings.simplefilter("error")
                 result = target(*args, **kwargs)
@@ -313,7 +314,7 @@ def serve_call(request: str, response: str) -> None:
         namespace = judge_module(kernel, call["module"]) if call["module"] else kernel.namespace
         out = answer_call(namespace, call["function"], list(call["args"]),
                           call["kwargs"], call["return_args"], kernel.kept, call["keep"],
-                          call["warnings_as_errors"], call["count_calls"])
+                          call["warnings_as_errors"], call["count_calls"], kernel.namespace)
     try:
         save(Path(response), **out)
     except Exception as error:  # noqa: BLE001 - e.g. a result too odd to save

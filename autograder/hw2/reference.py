@@ -16,7 +16,7 @@ import numpy as np
 
 CLIP = 1e-15  # sigmoid outputs stay in [CLIP, 1 - CLIP], so log(g) and log(1 - g) are finite
 WEIGHT_STD = 0.01
-MEMORIZE = {"layer_dims": (784, 256, 1), "batch_size": 20, "step_size": 0.5, "epochs": 60}
+MEMORIZE = {"layer_dims": (784, 256, 1), "batch_size": 10, "step_size": 0.03, "epochs": 80}
 
 
 # -- a: finite differences --------------------------------------------------------------------
@@ -124,11 +124,13 @@ def backward_pass(dL_dg, caches):
     """
     upstream = dL_dg / dL_dg.shape[0]
     grad_Ws, grad_bs = [], []
-    for x, W, activation_grad in reversed(caches):
+    for layer in range(len(caches) - 1, -1, -1):
+        x, W, activation_grad = caches[layer]
         delta = upstream * activation_grad
         grad_Ws.append(x.T @ delta)
         grad_bs.append(delta.sum(axis=0, keepdims=True))
-        upstream = delta @ W.T
+        if layer > 0:  # the input layer passes nothing further down
+            upstream = delta @ W.T
     return grad_Ws[::-1], grad_bs[::-1]
 
 

@@ -110,3 +110,15 @@ def load_mnist():
 def load_fashion_mnist():
     """FashionMNIST, with the same shapes and types as :func:`load_mnist`."""
     return load_scaled("fashion-mnist")
+
+
+def load_mnist_3_vs_9():
+    """MNIST digits 3 and 9 only, for a binary classifier: X_train (12080, 784) float64 in
+    [0, 1], y_train (12080, 1) float64 with 0.0 for a 3 and 1.0 for a 9, X_test (2019, 784),
+    y_test (2019, 1). In the order of the original files."""
+    x_train, y_train, x_test, y_test = load_scaled("mnist")
+    pairs = []
+    for x, y in ((x_train, y_train), (x_test, y_test)):
+        keep = (y == 3) | (y == 9)
+        pairs += [x[keep], (y[keep] == 9).astype(np.float64).reshape(-1, 1)]
+    return tuple(pairs)
