@@ -3,29 +3,44 @@ within its limits, with a results.json that lists every check and scores the hon
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 
 import pytest
 from conftest import quick, scores
-from submissions import after_first_code_cell, appended, corpus, solved, with_definitions
+from submissions import (
+    after_first_code_cell,
+    appended,
+    blank,
+    corpus,
+    solved,
+    with_definitions,
+    write,
+)
 
 from autograder.engine.assignment import load_assignment
+from coursekit.grade import grade_folder
 from coursekit.paths import AUTOGRADER
 
 pytestmark = pytest.mark.slow
 HW2 = load_assignment("hw2")
 FULL = dict(HW2.questions)
-FAST = quick(HW2, cell_seconds=5, call_seconds=5, budget_seconds=300)
+FAST = quick(HW2, cell_seconds=5, call_seconds=10, budget_seconds=300)
+SHORT = quick(HW2, cell_seconds=5, call_seconds=5, budget_seconds=90)  # for runs that never end
 SUMMED = next(p for p in corpus("hw2", "mutants") if p.stem == "summed_gradients")
 
 
 @pytest.mark.parametrize("source", [
+    "while True:\n    pass",
     "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
+    "import sys\nsys.exit('bye')",
     "import os\nos._exit(1)",
     "hog = []\nwhile True:\n    hog.append(bytearray(10**7))",
+    "for _ in range(10**6):\n    print('x' * 1000)",
     "raise RuntimeError('a cell that raises')",
-], ids=["loop-ignoring-interrupts", "os-exit", "memory-hog", "raises"])
+], ids=["infinite-loop", "loop-ignoring-interrupts", "sys-exit", "os-exit", "memory-hog",
+        "huge-print", "raises"])
 def test_a_hostile_cell_costs_nothing_else(grade_notebook, source):
     results = grade_notebook(after_first_code_cell(solved("hw2"), source), assignment=FAST)
     assert [t["name"] for t in results["tests"]] == [c.name for c in HW2.checks]
@@ -37,12 +52,35 @@ def test_a_train_that_never_ends_costs_only_what_needs_it(grade_notebook):
     looping = ("def train(X_train, y_train, X_test, y_test, rng, layer_dims=(784, 200, 1),\n"
                "          batch_size=100, step_size=0.1, epochs=5):\n"
                "    while True:\n        pass\n")
-    results = grade_notebook(with_definitions(solved("hw2"), looping), assignment=FAST)
+    results = grade_notebook(with_definitions(solved("hw2"), looping), assignment=SHORT)
     got = scores(results)
     assert got["e"] == 0 and got["f"] == 0
+    assert results["execution_time"] < SHORT.limits.budget_seconds + 30
     assert {q: got[q] for q in FULL if q not in ("e", "f")} == {q: FULL[q] for q in FULL
                                                           if q not in ("e", "f")}
     assert any("took longer than" in t["output"] for t in results["tests"])
+
+
+def test_memory_hog_inside_a_graded_function_costs_only_what_calls_it(grade_notebook):
+    hog = ("import numpy as np\n"
+           "def relu_activation(s):\n"
+           "    waste = np.ones((10**6, 10**4))\n"
+           "    return np.maximum(s, 0), (s > 0) * 1.0\n")
+    got = scores(grade_notebook(with_definitions(solved("hw2"), hog), assignment=FAST))
+    assert got["b.iii"] == 0 and got["e"] < FULL["e"]
+    assert {q: got[q] for q in ("a", "b.i", "b.ii", "c", "d")} == {
+        q: FULL[q] for q in ("a", "b.i", "b.ii", "c", "d")}
+
+
+def test_batch_grades_have_a_column_per_part(tmp_path):
+    folder = tmp_path / "submissions"
+    write(blank("hw2"), folder / "blank.ipynb")
+    write("{not json", folder / "broken.ipynb")
+    table = grade_folder("hw2", folder, tmp_path / "out", workers=2)
+    rows = list(csv.DictReader(table.open()))
+    assert list(rows[0]) == ["submission", "score", "max_score", *FULL]
+    assert sorted(r["submission"] for r in rows) == ["blank.ipynb", "broken.ipynb"]
+    assert all(r["score"] == "0" for r in rows)
 
 
 def test_monkeypatching_numpy_and_the_grader_gains_nothing(grade_notebook):
@@ -60,11 +98,13 @@ def test_reading_the_judge_owned_kernel_module_and_the_checks_leaks_nothing(grad
     hidden = AUTOGRADER / "hw2" / "checks.py"
     thief = ("def relu_activation(s):\n"
              "    import glob\n"
-             "    found = glob.glob('/**/hw2_kernel.py', recursive=True)\n"
-             f"    raise Exception(open({str(hidden)!r}).read() + str(found))\n")
+             "    for path in glob.glob('/tmp/*/*/hw2_kernel.py'):  # the judge's module\n"
+             "        raise Exception(open(path).read())\n"
+             f"    raise Exception(open({str(hidden)!r}).read())\n")
     results = grade_notebook(with_definitions(solved("hw2"), thief), assignment=FAST)
     shown = json.dumps(results)
-    secret = [line.strip() for line in hidden.read_text().splitlines() if len(line.strip()) > 30]
+    secret = [line.strip() for path in (hidden, hidden.with_name("hw2_kernel.py"))
+              for line in path.read_text().splitlines() if len(line.strip()) > 30]
     assert not [line for line in secret if line in shown]
     assert scores(results)["b.iii"] == 0
 
@@ -89,7 +129,7 @@ def backward_pass(dL_dg, caches):
 
 
 def test_gradients_by_finite_differences_lose_the_gradient_points(grade_notebook):
-    only_d = dataclasses.replace(HW2, questions={"d": 20.0},
+    only_d = dataclasses.replace(FAST, questions={"d": 20.0},  # its training cells time out
                                  checks=[c for c in HW2.checks if c.question == "d"])
     results = grade_notebook(with_definitions(solved("hw2"), FINITE_DIFFERENCE_BACKWARD),
                              assignment=only_d)

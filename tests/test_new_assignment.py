@@ -15,12 +15,13 @@ import pytest
 from conftest import HW1, run_like_gradescope
 from submissions import strip_hidden
 
+from autograder.engine.assignment import assignment_names
 from coursekit.paths import DATA, ROOT
 
 pytestmark = pytest.mark.slow
 NEW = "hwnew"
 KIT_PARTS = ("autograder", "coursekit", "course_utils", "requirements.txt")
-NOT_COPIED = shutil.ignore_patterns("__pycache__", "dist", "corpus", "hw1")
+NOT_COPIED = shutil.ignore_patterns("__pycache__", "dist", "corpus", *assignment_names())
 
 
 @pytest.fixture(scope="module")

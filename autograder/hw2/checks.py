@@ -210,6 +210,7 @@ def b2_values(student: Student, rng: np.random.Generator) -> None:
 def b2_shapes(student: Student, rng: np.random.Generator) -> None:
     g = rng.uniform(0.1, 0.9, (6, 1))
     y = (rng.uniform(size=6) < 0.5).astype(np.float64)
+    student.call("logistic_loss", g, y.reshape(6, 1))  # works when the shapes agree
     answer = student.call("logistic_loss", g, y, allow_raise=True)
     if not isinstance(answer, Raised):
         raise CheckFailed("logistic_loss(g, y) with g of shape (6, 1) and y of shape (6,) "
