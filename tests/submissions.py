@@ -133,3 +133,16 @@ def write(notebook: nbformat.NotebookNode | str, path: Path) -> Path:
     else:
         path.write_text(json.dumps(notebook, indent=1))
     return path
+
+
+# Cells a hostile or careless notebook may hold, with their test ids: each must cost nothing else.
+HOSTILE_CELLS = {
+    "infinite-loop": "while True:\n    pass",
+    "loop-ignoring-interrupts":
+        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
+    "sys-exit": "import sys\nsys.exit('bye')",
+    "os-exit": "import os\nos._exit(1)",
+    "memory-hog": "hog = []\nwhile True:\n    hog.append(bytearray(10**7))",
+    "huge-print": "for _ in range(10**6):\n    print('x' * 1000)",
+    "raises": "raise RuntimeError('a cell that raises')",
+}

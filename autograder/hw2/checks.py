@@ -27,7 +27,7 @@ from autograder.engine.checks import (
     expect_close,
 )
 from autograder.engine.probe import KernelFunction, Raised, Rows, Seeded
-from course_utils import load_dataset_uint8, rel_error
+from course_utils import load_dataset_uint8, rel_error, select_3_vs_9
 
 from . import reference as ref
 
@@ -57,8 +57,8 @@ def digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     x_train, y_train, x_test, y_test = load_dataset_uint8("mnist")
     out = []
     for x, y in ((x_train, y_train), (x_test, y_test)):
-        keep = (y == 3) | (y == 9)
-        out += [x[keep], (y[keep] == 9).astype(np.uint8).reshape(-1, 1)]
+        images, nines = select_3_vs_9(x, y)
+        out += [images, nines.astype(np.uint8)]
     return tuple(out)
 
 
