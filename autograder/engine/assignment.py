@@ -199,8 +199,9 @@ def load_assignment(name: str) -> Assignment:
     """The assignment of ``autograder/<name>/``: its manifest with the checks of its checks.py."""
     manifest = AUTOGRADER / name / MANIFEST
     if name in ENGINE_FOLDERS or not manifest.is_file():
-        raise ManifestError(f"unknown assignment {name!r}: there is no autograder/{name}/{MANIFEST}"
-                         f" (the kit has: {', '.join(assignment_names())})")
+        raise ManifestError(f"unknown assignment {name!r}: there is no "
+                            f"autograder/{name}/{MANIFEST} (the kit has: "
+                            f"{', '.join(assignment_names())})")
     module = importlib.import_module(f"autograder.{name}.checks")
     return Assignment(name=name, checks=module.CHECKS, rows=getattr(module, "ROWS", {}),
                       kernel_modules=tuple(getattr(module, "KERNEL_MODULES", ())),
