@@ -58,8 +58,9 @@ calibrate: setup data
 	$(BIN)/coursekit calibrate
 
 # Re-pin after changing the environment: requirements.txt, then environment.yml from it.
+# --all keeps setuptools and wheel, which tensorflow-cpu needs at run time (pip is pinned above).
 lock: setup
-	$(BIN)/python -m pip freeze --exclude-editable | LC_ALL=C sort -f > requirements.txt
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v '^pip==' | LC_ALL=C sort -f > requirements.txt
 	{ sed -n '1,9p' environment.yml; sed 's/^/      - /' requirements.txt; } > environment.yml.new
 	mv environment.yml.new environment.yml
 

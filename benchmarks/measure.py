@@ -2,7 +2,8 @@
 
 The process tree is sampled every 20 ms: CPU time is the last user + system time seen for each
 process (processes in a sandbox are not reaped by the command, so the operating system's
-accounting of children would miss them); memory is the largest sum of resident sizes seen.
+accounting of children would miss them); memory is the largest sum of resident sizes seen, with
+what each kind of process held at that moment.
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ class Measured:
     cpu: float  # seconds, all processes
     peak_rss: int  # bytes, summed over processes at the worst moment
     stdout: str
+    peak_parts: dict[str, int]  # bytes per kind of process at that moment (see ``kind``)
+
+
+def kind(command_line: list[str]) -> str:
+    """What a process of the grading tree is: the student's kernel, the sandbox, or the judge."""
+    text = " ".join(command_line)
+    if "ipykernel" in text:
+        return "student kernel"
+    if "bwrap" in text or "setpriv" in text:
+        return "sandbox"
+    return "judge"
 
 
 def measure(argv: list[str], **popen) -> Measured:
@@ -30,9 +42,9 @@ def measure(argv: list[str], **popen) -> Measured:
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, **popen)
     top = psutil.Process(child.pid)
     cpu_seen: dict[tuple[int, float], float] = {}
-    peak = 0
+    peak, peak_parts = 0, {}
     while child.poll() is None:
-        rss = 0
+        parts: dict[str, int] = {}
         try:
             tree = [top, *top.children(recursive=True)]
         except psutil.Error:
@@ -42,13 +54,16 @@ def measure(argv: list[str], **popen) -> Measured:
                 with member.oneshot():
                     times = member.cpu_times()
                     cpu_seen[(member.pid, member.create_time())] = times.user + times.system
-                    rss += member.memory_info().rss
+                    name = kind(member.cmdline())
+                    parts[name] = parts.get(name, 0) + member.memory_info().rss
             except psutil.Error:
                 pass
-        peak = max(peak, rss)
+        if sum(parts.values()) > peak:
+            peak, peak_parts = sum(parts.values()), parts
         time.sleep(SAMPLE_S)
     stdout = child.stdout.read()
     child.wait()
     if child.returncode != 0:
         raise subprocess.CalledProcessError(child.returncode, argv)
-    return Measured(time.perf_counter() - started, sum(cpu_seen.values()), peak, stdout)
+    return Measured(time.perf_counter() - started, sum(cpu_seen.values()), peak, stdout,
+                    peak_parts)

@@ -26,8 +26,15 @@ from autograder.engine.inline import InProcessStudent, rows_folder
 from coursekit.paths import SOLUTIONS
 
 
+def is_constant(node: ast.stmt) -> bool:
+    """Whether ``node`` assigns one upper-case name (a setting such as ``EPOCHS = 10``)."""
+    return (isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper())
+
+
 def solution_definitions(assignment_name: str) -> str:
-    """The imports and function definitions of the source notebook (its solution code)."""
+    """The imports, function and class definitions and constants of the source notebook (its
+    solution code)."""
     source = SOLUTIONS / assignment_name / load_assignment(assignment_name).notebook
     notebook = json.loads(source.read_text())
     parts = []
@@ -36,7 +43,8 @@ def solution_definitions(assignment_name: str) -> str:
             continue
         source = "".join(cell["source"])
         for node in ast.parse(source).body:
-            if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef):
+            if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef) \
+                    or is_constant(node):
                 parts.append(ast.get_source_segment(source, node))
     return "\n\n".join(p for p in parts if "course_utils" not in p and "autograder" not in p)
 
@@ -57,8 +65,10 @@ def train_once(assignment_name: str, variant: str | None, seed: int,
                must_train: bool = True) -> float:
     """Test accuracy of one full training run (runs in a worker process). A mutant that cannot
     train at all scores 0.0; a correct implementation that cannot train is an error."""
-    os.environ["TQDM_DISABLE"] = "1"  # no progress bars from a thousand runs in parallel
     assignment = load_assignment(assignment_name)
+    # The kernel's environment (e.g. one thread for TensorFlow), and no progress bars from a
+    # thousand runs in parallel; set before the implementation imports anything.
+    os.environ.update({"TQDM_DISABLE": "1", **assignment.kernel_env})
     namespace = implementation(assignment_name, variant)
     student = InProcessStudent(namespace, rows_folder(assignment))
     try:
@@ -127,6 +137,7 @@ def markdown(assignment_name: str, figures: dict) -> str:
     above = [k for k, v in figures["runs"].items()
              if k.startswith("mutant") and max(v) >= figures["threshold"]]
     lines += ["", "Mutants train once, from seed 0. Those at or above the threshold "
-              f"({', '.join(above) or 'none'}) are caught by the gradient and replay checks, "
-              "not by accuracy: accuracy does not certify backpropagation.", ""]
+              f"({', '.join(above) or 'none'}) lose their points on the other checks "
+              "(gradients, replays, architecture, loss), not on accuracy: a good accuracy does "
+              "not certify correct code.", ""]
     return "\n".join(lines)

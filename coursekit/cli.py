@@ -35,10 +35,13 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_autograder(args: argparse.Namespace) -> int:
-    from coursekit.package import build_autograder
+    from autograder.engine.assignment import load_assignment
+    from coursekit.package import SETTINGS_FILE, build_autograder
 
     for name in args.assignments or ASSIGNMENTS:
-        print(f"{name}: wrote {build_autograder(name)}")
+        print(f"{name}: wrote {build_autograder(name)}; on Gradescope choose "
+              f"{load_assignment(name).gradescope.memory_mb:,} MB of memory or more "
+              f"(see {SETTINGS_FILE} in the zip)")
     return 0
 
 

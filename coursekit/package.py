@@ -1,6 +1,7 @@
 """`coursekit autograder`: the Gradescope zip for one assignment.
 
-The zip holds the setup and run scripts, pinned requirements (the packages the grader and the
+The zip holds the Gradescope settings to choose (GRADESCOPE.txt), the setup and run scripts,
+pinned requirements (the packages the grader and the
 notebook import, with their dependencies, at the versions of requirements.txt), the engine, the
 assignment's folder (manifest, hidden checks, reference) and what its manifest places beside the
 notebook (helper packages, fixtures, datasets). Entries are sorted and
@@ -22,6 +23,7 @@ from coursekit.paths import AUTOGRADER, DIST, ROOT
 # What the grader itself imports; each assignment adds what its notebook imports.
 ENGINE_PACKAGES = ("numpy", "ipykernel", "jupyter_client", "packaging")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+SETTINGS_FILE = "GRADESCOPE.txt"  # the container settings to choose, stated in the zip
 
 
 def canonical(name: str) -> str:
@@ -74,6 +76,13 @@ def source_files(assignment: Assignment) -> list[tuple[Path, str]]:
     return files
 
 
+def settings_text(assignment: Assignment) -> str:
+    """The Gradescope settings the zip's GRADESCOPE.txt states for ``assignment``."""
+    lines = [f"Gradescope autograder settings for {assignment.name}", ""]
+    lines += [f"- {line}" for line in assignment.gradescope.statement(assignment.limits)]
+    return "\n".join(lines) + "\n"
+
+
 def add(archive: zipfile.ZipFile, arcname: str, data: bytes, executable: bool = False) -> None:
     info = zipfile.ZipInfo(arcname, ZIP_TIME)
     info.external_attr = (0o755 if executable else 0o644) << 16
@@ -94,6 +103,7 @@ def build_autograder(name: str, dist: Path = DIST) -> Path:
         add(archive, "run_autograder", run.encode(), executable=True)
         requirements = "\n".join(runtime_requirements(assignment)) + "\n"
         add(archive, "requirements.txt", requirements.encode())
+        add(archive, SETTINGS_FILE, settings_text(assignment).encode())
         for path, arcname in source_files(assignment):
             add(archive, arcname, path.read_bytes())
     temporary.replace(target)

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.engine.assignment import load_assignment
+from coursekit.calibrate import is_constant
 from coursekit.paths import ASSIGNMENTS, SOLUTIONS
 from coursekit.release import HIDDEN_MARKERS, SOLUTION_MARKERS, classify_lines
 
@@ -43,16 +44,15 @@ def blank(assignment: str) -> nbformat.NotebookNode:
 
 
 def definitions(source: str) -> dict[str, str]:
-    """Top-level function name -> its full source text (decorators included), and the same for
-    each top-level assignment to one upper-case name (a constant such as ``MEMORIZE``)."""
+    """Top-level function or class name -> its full source text (decorators included), and the
+    same for each top-level assignment to one upper-case name (a constant such as ``MEMORIZE``)."""
     lines = source.splitlines()
     found = {}
     for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef):
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
             found[node.name] = "\n".join(lines[start:node.end_lineno])
-        elif (isinstance(node, ast.Assign) and len(node.targets) == 1
-              and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper()):
+        elif is_constant(node):
             found[node.targets[0].id] = "\n".join(lines[node.lineno - 1:node.end_lineno])
     return found
 

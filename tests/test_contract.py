@@ -10,20 +10,24 @@ corpus and one of its runs is reproduced. Each corpus entry is graded once, by i
 
 from __future__ import annotations
 
+import csv
 import filecmp
 import json
+import multiprocessing
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 import pytest
 from conftest import run_like_gradescope
-from submissions import blank, corpus, module_constant, solved, with_definitions
+from submissions import blank, corpus, module_constant, solved, with_definitions, write
 
 from autograder.engine.assignment import KIT, assignment_names, load_assignment, walk
 from autograder.engine.checks import judge
 from autograder.engine.inline import InProcessStudent, rows_folder
 from coursekit.calibrate import threshold_rule, train_once
-from coursekit.package import build_autograder
+from coursekit.grade import grade_folder
+from coursekit.package import SETTINGS_FILE, build_autograder
 from coursekit.paths import ASSIGNMENTS, AUTOGRADER, SOLUTIONS
 from coursekit.release import leaked_lines, release, secret_lines
 
@@ -126,6 +130,19 @@ def test_mutant_loses_points_on_its_own_question(grade_notebook, name, mutant):
         assert got[question] == full[question], f"{mutant.stem} lost points on {question}"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_batch_grading_writes_a_column_per_question_and_loses_no_submission(name, tmp_path):
+    folder = tmp_path / "submissions"
+    write(blank(name), folder / "blank.ipynb")
+    write("{not json", folder / "broken.ipynb")
+    table = grade_folder(name, folder, tmp_path / "out", workers=2)
+    rows = list(csv.DictReader(table.open()))
+    assert list(rows[0]) == ["submission", "score", "max_score", *full_marks(name)]
+    assert sorted(r["submission"] for r in rows) == ["blank.ipynb", "broken.ipynb"]
+    assert all(r["score"] == "0" for r in rows)
+
+
 # -- the release -------------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -188,6 +205,8 @@ def test_zip_is_reproducible_and_holds_exactly_what_grading_needs(name, tmp_path
     assignment = load_assignment(name)
     assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/engine/judge.py",
             f"autograder/{name}/manifest.toml", f"autograder/{name}/checks.py"} <= names
+    settings = zipfile.ZipFile(built).read(SETTINGS_FILE).decode()
+    assert f"at least {assignment.gradescope.memory_mb:,} MB" in settings
     beside = {path.relative_to(KIT).as_posix() if path.is_relative_to(KIT) else placed
               for path, placed in assignment.beside_notebook()}
     assert beside <= names
@@ -239,4 +258,6 @@ def test_threshold_follows_the_stated_rule(name):
 def test_worst_committed_run_of_the_reference_is_reproduced(name):
     runs = figures(name)["runs"]["reference"]
     seed = runs.index(min(runs))
-    assert train_once(name, "reference", seed) == runs[seed]
+    # a fresh process, as in calibration: the kernel's environment is set before any import
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(train_once, name, "reference", seed).result() == runs[seed]

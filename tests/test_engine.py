@@ -12,7 +12,7 @@ from in_kernel import isolated_kernel
 
 from autograder.engine import probe
 from autograder.engine.assignment import Assignment
-from autograder.engine.checks import Check, CheckFailed, as_array, expect_close
+from autograder.engine.checks import Check, CheckFailed, as_array, expect_close, once_per_student
 from autograder.engine.judge import redact
 from autograder.engine.notebook import NotebookError, find_notebook, read_code_cells
 from autograder.engine.sandbox import RUN_UID_BASE
@@ -145,3 +145,24 @@ def test_kernel_runs_as_a_user_id_of_its_own(kernel):
     outcome = kernel.execute("import os\nprint(os.geteuid())", 10)
     uid = int(outcome.output_tail)
     assert uid == kernel.user.uid and uid >= RUN_UID_BASE
+
+
+def test_a_shared_run_happens_once_per_student_and_so_does_its_failure():
+    class Someone:  # a student, as far as the memo is concerned
+        pass
+
+    calls = []
+
+    @once_per_student
+    def expensive(student):
+        calls.append(student)
+        if len(calls) == 2:
+            raise CheckFailed("the second student's run fails")
+        return len(calls)
+
+    first, second = Someone(), Someone()
+    assert [expensive(first), expensive(first)] == [1, 1]
+    for _ in range(2):
+        with pytest.raises(CheckFailed, match="second student"):
+            expensive(second)
+    assert calls == [first, second]

@@ -3,7 +3,6 @@ within its limits, with a results.json that lists every check and scores the hon
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import json
 
@@ -13,15 +12,12 @@ from submissions import (
     HOSTILE_CELLS,
     after_first_code_cell,
     appended,
-    blank,
     corpus,
     solved,
     with_definitions,
-    write,
 )
 
 from autograder.engine.assignment import load_assignment
-from coursekit.grade import grade_folder
 from coursekit.paths import AUTOGRADER
 
 pytestmark = pytest.mark.slow
@@ -62,17 +58,6 @@ def test_memory_hog_inside_a_graded_function_costs_only_what_calls_it(grade_note
     assert got["b.iii"] == 0 and got["e"] < FULL["e"]
     assert {q: got[q] for q in ("a", "b.i", "b.ii", "c", "d")} == {
         q: FULL[q] for q in ("a", "b.i", "b.ii", "c", "d")}
-
-
-def test_batch_grades_have_a_column_per_part(tmp_path):
-    folder = tmp_path / "submissions"
-    write(blank("hw2"), folder / "blank.ipynb")
-    write("{not json", folder / "broken.ipynb")
-    table = grade_folder("hw2", folder, tmp_path / "out", workers=2)
-    rows = list(csv.DictReader(table.open()))
-    assert list(rows[0]) == ["submission", "score", "max_score", *FULL]
-    assert sorted(r["submission"] for r in rows) == ["blank.ipynb", "broken.ipynb"]
-    assert all(r["score"] == "0" for r in rows)
 
 
 def test_monkeypatching_numpy_and_the_grader_gains_nothing(grade_notebook):

@@ -1,6 +1,7 @@
 """The kernel interface's verbs, the same through the judge's kernel and in-process: values by
-name, handles to kept objects, kernel functions as arguments, exceptions and warnings as data,
-and scores for partial credit."""
+name, handles to kept objects (which end with their check), kernel functions as arguments (a
+missing one named in the message), exceptions and warnings as data, and scores for partial
+credit."""
 
 from __future__ import annotations
 
@@ -72,12 +73,32 @@ def check_counts(student, rng):
         raise CheckFailed(f"expected the count to start again; got {again} from {calls}.")
 
 
+def check_handles_end_with_their_check(student, rng):
+    try:  # check_handles kept the kernel's first object as h0; it is forgotten since
+        student.call("use_cache", Handle("h0"))
+    except Exception:  # noqa: BLE001 - however the kernel says it, the object is gone
+        return
+    raise CheckFailed("an object kept by an earlier check was still in the kernel.")
+
+
+def check_missing_function_is_named(student, rng):
+    try:
+        student.call(KernelFunction("run_on_fresh_list", module="toy_helpers"),
+                     KernelFunction("no_such_function"))
+    except CheckFailed as failure:
+        if "Expected a function named no_such_function" not in str(failure):
+            raise CheckFailed(f"the message does not name the function: {failure}") from None
+        return
+    raise CheckFailed("calling with a function the notebook lacks did not fail.")
+
+
 def check_partial(student, rng):
     return Score(0.5, "Half the points, and a line of feedback.")
 
 
 CHECKS = [check_value, check_handles, check_kernel_functions, check_raises, check_warnings,
-          check_counts, check_partial]
+          check_counts, check_handles_end_with_their_check, check_missing_function_is_named,
+          check_partial]
 NOTEBOOK = [
     "import numpy as np\nMEMORIZE = {'epochs': 3, 'rates': [0.1, 0.2]}",
     "class Cache:\n    def __init__(self, x):\n        self.squares = x ** 2\n\n"
@@ -105,7 +126,7 @@ def toy(tmp_path) -> Assignment:
                       limits=Limits(cell_seconds=10, call_seconds=10, budget_seconds=120))
 
 
-EXPECTED = {"V1": 1, "V2": 1, "V3": 1, "V4": 1, "V5": 1, "V6": 1, "V7": 0.5}
+EXPECTED = {"V1": 1, "V2": 1, "V3": 1, "V4": 1, "V5": 1, "V6": 1, "V7": 1, "V8": 1, "V9": 0.5}
 
 
 def test_every_verb_works_through_the_kernel(toy, tmp_path):
@@ -140,4 +161,5 @@ def test_wrong_answers_fail_the_verbs_checks(toy, tmp_path):
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in wrong]
     nbformat.write(notebook, tmp_path / "toy.ipynb")
     got = points_per_question(grade(toy, tmp_path / "toy.ipynb"))
-    assert got == {"V1": 0, "V2": 1, "V3": 0, "V4": 0, "V5": 0, "V6": 0, "V7": 0.5}
+    assert got == {"V1": 0, "V2": 1, "V3": 0, "V4": 0, "V5": 0, "V6": 0, "V7": 1, "V8": 1,
+                   "V9": 0.5}

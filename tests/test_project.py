@@ -9,7 +9,12 @@ import tomllib
 import pytest
 from conftest import HW1
 
-from autograder.engine.assignment import ManifestError, assignment_names, read_manifest
+from autograder.engine.assignment import (
+    ManifestError,
+    assignment_names,
+    load_assignment,
+    read_manifest,
+)
 from coursekit.package import canonical, locked_versions, runtime_requirements
 from coursekit.paths import ASSIGNMENTS, ROOT, SOLUTIONS
 
@@ -37,7 +42,8 @@ def test_course_dependencies_are_all_in_the_lock():
 
 
 def committed_notebooks():
-    return sorted([*SOLUTIONS.glob("*/*.ipynb"), *ASSIGNMENTS.glob("*/*.ipynb")])
+    return sorted([*SOLUTIONS.glob("*/*.ipynb"), *ASSIGNMENTS.glob("*/*.ipynb"),
+                   *(ROOT / "lectures").glob("*.ipynb")])
 
 
 def test_notebooks_are_committed_with_outputs_cleared_and_stable_ids():
@@ -88,6 +94,10 @@ def test_assignments_are_discovered_from_their_folders(tmp_path, monkeypatch):
     ('notebook = "a.ipynb"\n[questions]\nQ1 = 1\n[limits]\nmemory = 5\n',
      "unknown limits \\['memory'\\]"),
     ('notebook = "a.ipynb\n', "not valid TOML"),
+    ('notebook = "a.ipynb"\n[questions]\nQ1 = 1\n[gradescope]\nmemory = 2048\n',
+     "unknown gradescope \\['memory'\\]"),
+    ('notebook = "a.ipynb"\n[questions]\nQ1 = 1\n[limits]\nmemory_bytes = 2_000_000_000\n'
+     '[gradescope]\nmemory_mb = 768\n', "gradescope.memory_mb \\(768\\) must hold"),
 ])
 def test_a_broken_manifest_is_named_with_its_field(tmp_path, text, message):
     path = tmp_path / "manifest.toml"
@@ -140,3 +150,12 @@ def test_no_production_code_reads_the_tests_folder():
     for folder in ("autograder", "coursekit", "course_utils"):
         for path in (ROOT / folder).rglob("*.py"):
             assert not as_path.search(path.read_text()), path
+
+
+def test_readme_states_each_assignments_gradescope_settings():
+    readme = (ROOT / "README.md").read_text()
+    for name in assignment_names():
+        assignment = load_assignment(name)
+        row = (f"| {name} | {assignment.limits.memory_bytes / 1e6:,.0f} MB | "
+               f"{assignment.gradescope.memory_mb:,} MB")
+        assert row in readme, f"README's table of Gradescope settings lacks {row!r}"

@@ -15,7 +15,9 @@ those folders; the engine does not change.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
+import gc
 import importlib
 import shutil
 import tomllib
@@ -52,6 +54,30 @@ class Calibration:
     margin: float
 
 
+JUDGE_MEMORY_BYTES = 300_000_000  # the judge, the sandbox and the kernel's shared libraries
+
+
+@dataclass(frozen=True)
+class Gradescope:
+    """The autograder settings an instructor chooses on Gradescope for this assignment.
+
+    - memory_mb: the container's memory; it must hold the kernel's cap and the judge
+    - cpus: the container's CPUs (Gradescope's default is half a CPU)
+    """
+
+    memory_mb: int = 768
+    cpus: float = 0.5
+
+    def statement(self, limits: Limits) -> list[str]:
+        """What the README and the zip tell an instructor, one line per setting."""
+        return [f"Memory: choose at least {self.memory_mb:,} MB. The student's kernel may use up "
+                f"to {limits.memory_bytes / 1e6:,.0f} MB of private memory (its cap); the judge "
+                "and the kernel's shared libraries need the rest.",
+                f"CPU: {self.cpus:g} is enough.",
+                f"Timeout: Gradescope's 10 minutes; grading stops itself after "
+                f"{limits.budget_seconds:.0f} s and writes results.json."]
+
+
 @dataclass(frozen=True)
 class Assignment:
     """One assignment's grading contract.
@@ -68,6 +94,7 @@ class Assignment:
     - runtime_packages: what the notebook imports while it is graded, beyond what the engine
       needs (these and their dependencies go into the Gradescope zip, pinned)
     - limits: time and memory limits of the student's kernel
+    - gradescope: the container settings to choose on Gradescope
 
     From checks.py:
 
@@ -90,6 +117,7 @@ class Assignment:
     kernel_env: dict[str, str] = field(default_factory=dict)
     runtime_packages: tuple[str, ...] = ()
     limits: Limits = Limits()
+    gradescope: Gradescope = Gradescope()
     calibration: Calibration | None = None
 
     def __post_init__(self) -> None:
@@ -143,6 +171,16 @@ class Assignment:
             np.save(folder / f"{name}.npy", load())
         for module in self.kernel_modules:
             shutil.copy(module, folder / module.name)
+        give_back_freed_memory()  # the judge stays small while the kernel trains
+
+
+def give_back_freed_memory() -> None:
+    """Return the heap memory Python has freed to the operating system (glibc keeps large
+    freed blocks otherwise: loading a dataset would stay in the judge's resident size)."""
+    gc.collect()
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def walk(folder: Path) -> list[Path]:
@@ -164,7 +202,8 @@ class ManifestError(ValueError):
 
 MANIFEST_KEYS = {"notebook": str, "questions": dict, "helpers": list,
                  "files": list, "datasets": list, "runtime_packages": list, "kernel_env": dict,
-                 "limits": dict}
+                 "limits": dict, "gradescope": dict}
+TABLES = {"limits": Limits, "gradescope": Gradescope}  # manifest tables read as dataclasses
 REQUIRED_KEYS = ("notebook", "questions")
 
 
@@ -183,16 +222,24 @@ def read_manifest(path: Path) -> dict:
     for key in REQUIRED_KEYS:
         if key not in raw:
             raise ManifestError(f"{path}: the field {key!r} is required")
-    limit_names = {f.name for f in dataclasses.fields(Limits)}
-    unknown = set(raw.get("limits", {})) - limit_names
-    if unknown:
-        raise ManifestError(f"{path}: unknown limits {sorted(unknown)}; "
-                            f"known: {sorted(limit_names)}")
+    tables = {}
+    for table, kind in TABLES.items():
+        names = {f.name for f in dataclasses.fields(kind)}
+        unknown = set(raw.get(table, {})) - names
+        if unknown:
+            raise ManifestError(f"{path}: unknown {table} {sorted(unknown)}; "
+                                f"known: {sorted(names)}")
+        tables[table] = kind(**raw.get(table, {}))
+    needed = tables["limits"].memory_bytes + JUDGE_MEMORY_BYTES
+    if tables["gradescope"].memory_mb * 2**20 < needed:
+        raise ManifestError(f"{path}: gradescope.memory_mb ({tables['gradescope'].memory_mb}) "
+                            f"must hold limits.memory_bytes and the judge: at least "
+                            f"{needed / 2**20:,.0f} MB")
     fields = {key: tuple(value) if isinstance(value, list) else value
-              for key, value in raw.items() if key != "limits"}
+              for key, value in raw.items() if key not in TABLES}
     fields["questions"] = {label: float(points) for label, points in raw["questions"].items()}
     fields["kernel_env"] = {k: str(v) for k, v in raw.get("kernel_env", {}).items()}
-    return {**fields, "limits": Limits(**raw.get("limits", {}))}
+    return {**fields, **tables}
 
 
 def load_assignment(name: str) -> Assignment:

@@ -9,15 +9,19 @@ expected, what came, and where to look, never the hidden answer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from autograder.engine.probe import KernelFunction, Other
 from course_utils import rel_error
+
+T = TypeVar("T")
 
 
 class CheckFailed(AssertionError):
@@ -57,6 +61,11 @@ class Student(Protocol):
         """The value the notebook holds under ``name`` (numbers and containers of them)."""
         ...
 
+    def forget(self) -> None:
+        """Drop every object kept in the kernel: a handle lives as long as the check that
+        made it (``judge`` calls this after each check)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Check:
@@ -90,6 +99,25 @@ class Verdict:
         return self.score >= self.check.points
 
 
+def once_per_student(run: Callable[[Student], T]) -> Callable[[Student], T]:
+    """``run(student)`` computed once per student and shared by the checks that read it (one
+    expensive training run seen from several sides); a CheckFailed it raises is shared too."""
+    outcomes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @functools.wraps(run)
+    def shared(student: Student) -> T:
+        if student not in outcomes:
+            try:
+                outcomes[student] = (True, run(student))
+            except CheckFailed as failure:
+                outcomes[student] = (False, failure)
+        passed, outcome = outcomes[student]
+        if not passed:
+            raise outcome
+        return outcome
+    return shared
+
+
 def seeded_rng(*names: str) -> np.random.Generator:
     """The grader's generator for a check: the same names give the same hidden inputs."""
     digest = hashlib.sha256("/".join(names).encode()).digest()
@@ -105,6 +133,8 @@ def judge(check: Check, student: Student, assignment: str) -> Verdict:
     except Exception as error:  # noqa: BLE001 - an answer odd enough to trip the check itself
         return Verdict(check, 0.0, f"Your answer could not be checked ({type(error).__name__}: "
                                    f"{str(error)[:200]}). Check the types and shapes you return.")
+    finally:
+        student.forget()
     if isinstance(outcome, Score):
         return Verdict(check, min(max(outcome.points, 0.0), check.points), outcome.message)
     return Verdict(check, check.points, "Passed.")

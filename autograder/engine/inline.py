@@ -55,17 +55,25 @@ class InProcessStudent:
              warnings_as_errors: bool = False, count_calls=(), **kwargs: Any) -> Any:
         name, module = probe.call_target(function)
         namespace = probe.judge_module(self.kernel, module) if module else self.kernel.namespace
-        args = round_trip(list(args), self.kernel.modules, self.kernel)
-        kwargs = round_trip(kwargs, self.kernel.modules, self.kernel)
-        answer = probe.answer_call(namespace, name, args, kwargs, list(return_args),
-                                   self.kernel.kept, keep, warnings_as_errors, list(count_calls),
-                                   self.kernel.namespace)
-        return interpret(name, round_trip(answer, None), bool(return_args), allow_raise,
+        shown = probe.named_in_messages(function, args, kwargs)
+        try:
+            args = round_trip(list(args), self.kernel.modules, self.kernel)
+            kwargs = round_trip(kwargs, self.kernel.modules, self.kernel)
+            answer = probe.answer_call(namespace, name, args, kwargs, list(return_args),
+                                       self.kernel.kept, keep, warnings_as_errors,
+                                       list(count_calls), self.kernel.namespace)
+        except probe.NotDefined as error:
+            answer = probe.not_defined(error)
+        return interpret(shown,
+                         round_trip(answer, None), bool(return_args), allow_raise,
                          bool(count_calls))
 
     def value(self, name: str) -> Any:
         answer = probe.answer_value(self.kernel.namespace, name)
         return interpret(name, round_trip(answer, None), False)
+
+    def forget(self) -> None:
+        self.kernel.kept.clear()
 
 
 def check_question(assignment_name: str, question: str, namespace: dict) -> float:

@@ -7,6 +7,7 @@ alone writes the results. Whatever happens, every check of the assignment is lis
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -26,6 +27,7 @@ from autograder.engine.notebook import CodeCell, NotebookError, find_notebook, r
 from autograder.engine.sandbox import RunUser, lease_run_user
 
 PROBE_FILE = "coursekit_probe.py"
+FORGET_SECONDS = 10.0
 
 
 class RunFolder:
@@ -145,21 +147,33 @@ class RemoteStudent:
 
     def __init__(self, session: Session):
         self.session = session
+        self.holding = False  # whether a call kept an object in the kernel since forget()
 
     def call(self, function: str | probe.KernelFunction, *args: Any, return_args=(),
              timeout: float | None = None, keep: bool = False, allow_raise: bool = False,
              warnings_as_errors: bool = False, count_calls=(), **kwargs: Any) -> Any:
         name, module = probe.call_target(function)
-        answer = self._ask(name, timeout, verb="call", module=module, args=list(args),
+        shown = probe.named_in_messages(function, args, kwargs)
+        self.holding = self.holding or keep
+        answer = self._ask(name, timeout, shown, verb="call", module=module, args=list(args),
                            kwargs=kwargs, return_args=list(return_args), keep=keep,
                            warnings_as_errors=warnings_as_errors, count_calls=list(count_calls))
-        return interpret(name, answer, bool(return_args), allow_raise, bool(count_calls))
+        return interpret(shown, answer, bool(return_args), allow_raise, bool(count_calls))
 
     def value(self, name: str) -> Any:
-        return interpret(name, self._ask(name, None, verb="value"), False)
+        return interpret(name, self._ask(name, None, name, verb="value"), False)
 
-    def _ask(self, function: str, timeout: float | None, **request_values: Any) -> dict:
-        """Have the kernel answer one request about ``function``; the answer dict."""
+    def forget(self) -> None:
+        kernel, holding, self.holding = self.session.kernel, self.holding, False
+        if not holding or kernel is None or not kernel.alive():
+            return  # nothing kept, or it died with the kernel
+        with contextlib.suppress(StudentError):
+            self._ask("", FORGET_SECONDS, "", verb="forget")
+
+    def _ask(self, function: str, timeout: float | None, shown: str,
+             **request_values: Any) -> dict:
+        """Have the kernel answer one request about ``function`` (called ``shown`` in
+        messages); the answer dict."""
         session = self.session
         limit = min(timeout or session.assignment.limits.call_seconds, session.remaining())
         if limit <= 0:
@@ -177,15 +191,15 @@ class RemoteStudent:
         outcome = session.kernel.execute(code, limit)
         try:
             if outcome.status == "timeout":
-                raise StudentError(f"Calling {function} took longer than {limit:.0f} s and was "
+                raise StudentError(f"Calling {shown} took longer than {limit:.0f} s and was "
                                    "stopped. Look for a loop that never ends or very slow code.")
             if outcome.status == "died":
-                raise StudentError(f"Calling {function} stopped the Python process (for example "
+                raise StudentError(f"Calling {shown} stopped the Python process (for example "
                                    "with os._exit, or by running out of memory).")
             try:
                 return probe.load(response, rows_dir=session.folder.probe)
             except (OSError, ValueError, KeyError) as error:
-                raise StudentError(f"Calling {function} gave no readable answer "
+                raise StudentError(f"Calling {shown} gave no readable answer "
                                    f"({type(error).__name__}).") from None
         finally:
             for path in (request, response):
@@ -230,6 +244,7 @@ def interpret(function: str, answer: dict, with_args: bool, allow_raise: bool = 
         raise StudentError(f"Expected a variable named {function}, but your notebook does not "
                            "define it. Check the spelling and that its cell runs without errors.")
     if status == "missing":
+        function = (answer.get("error") or {}).get("message") or function
         raise StudentError(f"Expected a function named {function}, but your notebook does not "
                            "define it. Check the spelling and that its cell runs without errors.")
     if status == "not_callable":

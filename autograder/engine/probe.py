@@ -92,6 +92,20 @@ class WireError(ValueError):
     """A value that cannot be sent or read back."""
 
 
+class NotDefined(WireError):
+    """A call names a function of the notebook's that the notebook does not define."""
+
+    def __init__(self, name: str):
+        super().__init__(f"the notebook defines no {name}")
+        self.name = name
+
+
+def not_defined(error: NotDefined) -> dict:
+    """The answer to a call that names a function the notebook does not define."""
+    return {"status": "missing", "error": {"type": "NotDefined", "message": error.name},
+            "result": None, "args_after": None, "calls": {}, "seconds": 0.0}
+
+
 def pack(value, arrays: dict[str, np.ndarray], depth: int = 0) -> dict:
     """Turn ``value`` into a JSON spec, storing its arrays in ``arrays``."""
     if depth > MAX_DEPTH or len(arrays) > MAX_ITEMS:
@@ -176,7 +190,7 @@ def resolve(spec: dict, kernel: KernelSide):
         return kernel.kept[spec["id"]]
     if spec["module"] is None:
         if spec["name"] not in kernel.namespace:
-            raise WireError(f"the notebook defines no {spec['name']}")
+            raise NotDefined(spec["name"])
         return kernel.namespace[spec["name"]]
     return judge_module(kernel, spec["module"])[spec["name"]]
 
@@ -191,6 +205,17 @@ def call_target(function: str | KernelFunction) -> tuple[str, str | None]:
     if isinstance(function, KernelFunction):
         return function.name, function.module
     return function, None
+
+
+def named_in_messages(function: str | KernelFunction, args, kwargs) -> str:
+    """The name a student's message gives a call: the function itself, or for a judge-owned
+    function the notebook functions it is handed (``"train_model"``), else its own name."""
+    name, module = call_target(function)
+    if module is None:
+        return name
+    handed = [a.name for a in [*args, *kwargs.values()]
+              if isinstance(a, KernelFunction) and a.module is None]
+    return " and ".join(handed) or name
 
 
 def save(path: Path, **values) -> None:
@@ -307,8 +332,15 @@ def serve_call(request: str, response: str) -> None:
     shell = get_ipython()
     here = Path(__file__).parent
     kernel = KernelSide(shell.user_ns, shell.__dict__.setdefault("coursekit_kept", {}), here)
-    call = load(Path(request), rows_dir=here, kernel=kernel)
-    if call["verb"] == "value":
+    try:
+        call = load(Path(request), rows_dir=here, kernel=kernel)
+    except NotDefined as error:
+        save(Path(response), **not_defined(error))
+        return
+    if call["verb"] == "forget":
+        kernel.kept.clear()
+        out = answer_value({}, "")
+    elif call["verb"] == "value":
         out = answer_value(kernel.namespace, call["function"])
     else:
         namespace = judge_module(kernel, call["module"]) if call["module"] else kernel.namespace

@@ -1,0 +1,4 @@
+"""Mutant: one epoch is not enough to reach the expected accuracy."""
+LOSES = ["Q4"]
+
+EPOCHS = 1
