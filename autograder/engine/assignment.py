@@ -69,7 +69,7 @@ class Gradescope:
     cpus: float = 0.5
 
     def statement(self, limits: Limits) -> list[str]:
-        """What the README and the zip tell an instructor, one line per setting."""
+        """What the zip's GRADESCOPE.txt tells an instructor, one line per setting."""
         return [f"Memory: choose at least {self.memory_mb:,} MB. The student's kernel may use up "
                 f"to {limits.memory_bytes / 1e6:,.0f} MB of private memory (its cap); the judge "
                 "and the kernel's shared libraries need the rest.",
