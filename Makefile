@@ -11,7 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: all setup bubblewrap data release autograder test lint bench calibrate lock clean
+.PHONY: all setup bubblewrap export-tools data release autograder test lint bench calibrate lock clean
 
 all: setup data release autograder
 
@@ -22,7 +22,7 @@ $(BIN)/coursekit: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
-setup: $(BIN)/coursekit bubblewrap
+setup: $(BIN)/coursekit bubblewrap export-tools
 
 # Student code is graded inside a bubblewrap sandbox: installed here when root, else named.
 bubblewrap:
@@ -34,6 +34,22 @@ bubblewrap:
 	else \
 	  echo "note: install bubblewrap (sudo apt-get install bubblewrap): without it, student code"; \
 	  echo "      is graded as your own user (coursekit grade says so; see README, Isolation)"; \
+	fi
+
+# `coursekit export` typesets written answers with pandoc and xelatex (nbconvert's LaTeX
+# template) and counts pages with poppler's pdfinfo: installed here when root, else named.
+EXPORT_PACKAGES := pandoc texlive-xetex texlive-fonts-recommended texlive-plain-generic poppler-utils
+export-tools:
+	@command -v pandoc >/dev/null && command -v xelatex >/dev/null && \
+	  command -v pdfinfo >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q --no-install-recommends $(EXPORT_PACKAGES) >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && \
+	    apt-get install -y -q --no-install-recommends $(EXPORT_PACKAGES) >/dev/null; }; \
+	else \
+	  echo "note: coursekit export needs these packages (sudo apt-get install"; \
+	  echo "      --no-install-recommends $(EXPORT_PACKAGES))"; \
 	fi
 
 data: setup

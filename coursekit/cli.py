@@ -1,4 +1,4 @@
-"""The `coursekit` command: data, release, autograder, grade, calibrate."""
+"""The `coursekit` command: data, release, autograder, grade, export, calibrate."""
 
 from __future__ import annotations
 
@@ -9,6 +9,18 @@ from pathlib import Path
 from autograder.engine.assignment import ManifestError, assignment_names
 
 ASSIGNMENTS = assignment_names()
+
+
+def isolation_or_say_why(command: str):
+    """How student content will be isolated (``sandbox.Isolation``), or None after saying why
+    it cannot be."""
+    from autograder.engine.sandbox import IsolationError, isolation
+
+    try:
+        return isolation()
+    except IsolationError as error:
+        print(f"coursekit {command}: {error}", file=sys.stderr)
+        return None
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -46,13 +58,15 @@ def cmd_autograder(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.engine.sandbox import IsolationError, isolation
-    from coursekit.grade import grade_folder, grade_one
+    from coursekit.grade import RosterError, grade_folder, grade_one, identity_in, read_roster
 
     try:
-        how = isolation()
-    except IsolationError as error:
+        roster = read_roster(args.roster) if args.roster else {}
+    except RosterError as error:
         print(f"coursekit grade: {error}", file=sys.stderr)
+        return 2
+    how = isolation_or_say_why("grade")
+    if how is None:
         return 2
     if how.level == "none":
         print(f"coursekit grade: warning: {how.summary()} Install bubblewrap "
@@ -65,12 +79,36 @@ def cmd_grade(args: argparse.Namespace) -> int:
     else:
         print(f"coursekit grade: {how.summary()}", file=sys.stderr)
     if args.submission.is_dir():
-        table = grade_folder(args.assignment, args.submission, args.out, args.workers)
+        table = grade_folder(args.assignment, args.submission, args.out, args.workers, roster)
         print(f"wrote {table}")
     else:
-        results = grade_one(args.assignment, args.submission, args.out)
+        results = grade_one(args.assignment, args.submission, args.out,
+                            identity_in(roster, args.submission))
         print(f"{args.submission.name}: {results['score']:g} points; wrote {args.out}")
     return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from coursekit.export import main
+    from coursekit.typeset import missing_tools
+
+    missing = missing_tools()
+    if missing:
+        print(f"coursekit export: {missing}", file=sys.stderr)
+        return 2
+    if not args.submissions.exists():
+        print(f"coursekit export: {args.submissions} does not exist.", file=sys.stderr)
+        return 2
+    how = isolation_or_say_why("export")
+    if how is None:
+        return 2
+    if how.level == "sandbox":
+        print("coursekit export: LaTeX runs in a bubblewrap sandbox.", file=sys.stderr)
+    else:
+        print("coursekit export: warning: LaTeX runs without a sandbox"
+              f"{f' ({how.why})' if how.why else ''}; TeX may still read and write only its own "
+              "folder and runs no commands.", file=sys.stderr)
+    return main(args.assignment, args.submissions, args.out, args.workers)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -106,9 +144,21 @@ def parser() -> argparse.ArgumentParser:
     gr.add_argument("--out", type=Path, required=True,
                     help="results.json for one submission; a folder for many")
     gr.add_argument("--workers", type=int, default=None, help="parallel gradings (default: cores)")
+    gr.add_argument("--roster", type=Path, default=None,
+                    help="CSV with the columns submission and student_id: the student ID of each "
+                         "submission, for assignments with per-student questions (HW0)")
     gr.add_argument("--require-isolation", action="store_true",
                     help="refuse to grade when student code cannot be isolated from your user")
     gr.set_defaults(run=cmd_grade)
+
+    ex = commands.add_parser("export", help="written answers as one PDF per submission, for "
+                             "Gradescope")
+    ex.add_argument("assignment", choices=ASSIGNMENTS)
+    ex.add_argument("submissions", type=Path, help="a notebook, or a folder of submissions")
+    ex.add_argument("--out", type=Path, required=True,
+                    help="folder for template.pdf, submissions/<name>.pdf and export.csv")
+    ex.add_argument("--workers", type=int, default=None, help="parallel exports (default: cores)")
+    ex.set_defaults(run=cmd_export)
 
     cal = commands.add_parser("calibrate", help="calibrate accuracy thresholds; write the reports")
     cal.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",

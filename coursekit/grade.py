@@ -31,9 +31,38 @@ WORKER_ATTEMPTS = 2
 WORKER_SLACK_S = 120.0  # beyond the assignment's budget, for start-up and clean-up
 
 
-def grade_one(assignment_name: str, submission: Path, out: Path) -> dict:
-    """Grade ``submission`` and write ``out`` (a results.json); return the results."""
-    outcome = grade_or_explain(load_assignment(assignment_name), submission)
+class RosterError(ValueError):
+    """A roster file that cannot be read; the message says why."""
+
+
+ROSTER_COLUMNS = ("submission", "student_id")
+
+
+def read_roster(path: Path) -> dict[str, str]:
+    """Submission name -> student ID, from a CSV with the columns ``submission`` (a notebook's
+    file name, its stem, or a submission folder's name) and ``student_id``."""
+    try:
+        with Path(path).open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise RosterError(f"the roster {path} could not be read ({error}).") from None
+    if not rows or not set(ROSTER_COLUMNS) <= set(rows[0]):
+        raise RosterError(f"the roster {path} needs a header with the columns "
+                          f"{' and '.join(ROSTER_COLUMNS)}, and a row per student.")
+    return {row["submission"].strip(): row["student_id"].strip() for row in rows
+            if (row["submission"] or "").strip() and (row["student_id"] or "").strip()}
+
+
+def identity_in(roster: dict[str, str], submission: Path) -> str | None:
+    """The student ID the roster gives ``submission`` (by file name, then stem), or None."""
+    return roster.get(submission.name) or roster.get(submission.stem)
+
+
+def grade_one(assignment_name: str, submission: Path, out: Path,
+              identity: str | None = None) -> dict:
+    """Grade ``submission`` (of the student ``identity``, if known) and write ``out`` (a
+    results.json); return the results."""
+    outcome = grade_or_explain(load_assignment(assignment_name), submission, identity)
     write_results(outcome, out)
     return outcome
 
@@ -81,8 +110,10 @@ class Job:
         return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
 
 
-def worker_command(assignment_name: str, submission: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "coursekit.grade", assignment_name, str(submission), str(out)]
+def worker_command(assignment_name: str, submission: Path, out: Path,
+                   identity: str | None = None) -> list[str]:
+    return [sys.executable, "-m", "coursekit.grade", assignment_name, str(submission), str(out),
+            *([identity] if identity else [])]
 
 
 def run_batch(assignment: Assignment, jobs: list[Job], workers: int,
@@ -127,13 +158,16 @@ def worker_failed(assignment: Assignment, job: Job) -> dict:
     return results(assignment, [not_run(c, reason) for c in assignment.checks], [reason], 0.0)
 
 
-def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | None = None) -> Path:
-    """Grade every submission in ``folder`` in parallel; write ``out/<name>/results.json`` and
-    ``out/grades.csv`` (one row per submission, a column per question). Returns the CSV path."""
+def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | None = None,
+                 roster: dict[str, str] | None = None) -> Path:
+    """Grade every submission in ``folder`` in parallel, each of the student the ``roster``
+    names (see :func:`read_roster`); write ``out/<name>/results.json`` and ``out/grades.csv``
+    (one row per submission, a column per question). Returns the CSV path."""
     assignment = load_assignment(assignment_name)
     submissions = submissions_in(folder)
     targets = [out / (s.stem if s.is_file() else s.name) / "results.json" for s in submissions]
-    jobs = [Job(worker_command(assignment_name, submission, target), target)
+    jobs = [Job(worker_command(assignment_name, submission, target,
+                               identity_in(roster or {}, submission)), target)
             for submission, target in zip(submissions, targets, strict=True)]
     workers = workers or max(1, min(len(submissions), os.cpu_count() or 1))
     all_results = run_batch(assignment, jobs, workers)
@@ -150,5 +184,5 @@ def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | N
     return table
 
 
-if __name__ == "__main__":  # a batch worker: ASSIGNMENT SUBMISSION OUT
-    grade_one(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
+if __name__ == "__main__":  # a batch worker: ASSIGNMENT SUBMISSION OUT [STUDENT_ID]
+    grade_one(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), *sys.argv[4:5])

@@ -36,12 +36,16 @@ def grade_notebook(tmp_path: Path):
     return run
 
 
-def run_like_gradescope(zip_path: Path, tmp_path: Path, notebook) -> tuple[dict, Path]:
-    """Unpack the zip as Gradescope does, grade ``notebook`` with its run_autograder; the
-    results dict and the /autograder-like root."""
+def run_like_gradescope(zip_path: Path, tmp_path: Path, notebook,
+                        metadata: dict | None = None) -> tuple[dict, Path]:
+    """Unpack the zip as Gradescope does, grade ``notebook`` with its run_autograder (with
+    ``metadata`` as submission_metadata.json, if given); the results dict and the
+    /autograder-like root."""
     root = tmp_path / "autograder"
     zipfile.ZipFile(zip_path).extractall(root / "source")
     write(notebook, root / "submission" / "my notebook.ipynb")
+    if metadata is not None:
+        (root / "submission_metadata.json").write_text(json.dumps(metadata))
     (root / "results").mkdir()
     # Gradescope copies run_autograder to /autograder and runs it there.
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")

@@ -38,7 +38,12 @@ class Student(Protocol):
     Arguments may be numbers and arrays, ``probe.Seeded``/``probe.Rows`` inputs, handles that
     earlier calls kept, and ``probe.KernelFunction``s (a function of the notebook's, or of a
     judge-owned module of the assignment's ``kernel_modules``).
+
+    ``identity`` is the student ID the platform gives for this submission (Gradescope's
+    metadata, or the roster of a local batch), or None where there is none.
     """
+
+    identity: str | None
 
     def call(self, function: str | KernelFunction, *args: Any, return_args: Sequence[int] = (),
              timeout: float | None = None, keep: bool = False, allow_raise: bool = False,

@@ -47,8 +47,9 @@ def rows_folder(assignment: Assignment) -> Path:
 class InProcessStudent:
     """The notebook's own namespace, called directly."""
 
-    def __init__(self, namespace: dict, rows_dir: Path):
+    def __init__(self, namespace: dict, rows_dir: Path, identity: str | None = None):
         self.kernel = probe.KernelSide(namespace, {}, rows_dir)  # rows and modules: one folder
+        self.identity = identity
 
     def call(self, function: str | probe.KernelFunction, *args: Any, return_args=(),
              timeout: float | None = None, keep: bool = False, allow_raise: bool = False,

@@ -145,8 +145,9 @@ def describe(outcome: Outcome, limits: Limits) -> str:
 class RemoteStudent:
     """The student as the checks see it, answered by the kernel through probe files."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, identity: str | None = None):
         self.session = session
+        self.identity = identity
         self.holding = False  # whether a call kept an object in the kernel since forget()
 
     def call(self, function: str | probe.KernelFunction, *args: Any, return_args=(),
@@ -268,8 +269,9 @@ def not_run(check: Check, reason: str) -> Verdict:
     return Verdict(check, 0.0, f"Not checked: {reason}")
 
 
-def grade(assignment: Assignment, submission: Path) -> dict:
-    """Grade one submission (a notebook or a folder holding one); return the results dict."""
+def grade(assignment: Assignment, submission: Path, identity: str | None = None) -> dict:
+    """Grade one submission (a notebook or a folder holding one) of the student ``identity``
+    (their ID as the platform knows it, if it does); return the results dict."""
     started = time.monotonic()
     deadline = started + assignment.limits.budget_seconds
     try:
@@ -288,7 +290,7 @@ def grade(assignment: Assignment, submission: Path) -> dict:
             return results(assignment, [not_run(c, str(error)) for c in assignment.checks],
                            [str(error)], time.monotonic() - started)
         session.run_cells(cells)
-        student = RemoteStudent(session)
+        student = RemoteStudent(session, identity)
         verdicts = [judge(check, student, assignment.name) for check in assignment.checks]
         return results(assignment, verdicts, session.problems, time.monotonic() - started)
     finally:
@@ -298,10 +300,11 @@ def grade(assignment: Assignment, submission: Path) -> dict:
             user.release()
 
 
-def grade_or_explain(assignment: Assignment, submission: Path) -> dict:
+def grade_or_explain(assignment: Assignment, submission: Path,
+                     identity: str | None = None) -> dict:
     """:func:`grade`, or, when the grader itself fails, every check at 0 with a reason."""
     try:
-        return grade(assignment, submission)
+        return grade(assignment, submission, identity)
     except Exception:  # noqa: BLE001 - the student still gets every test listed
         traceback.print_exc()
         reason = "the autograder failed on its side; please tell your course staff."

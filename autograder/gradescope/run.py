@@ -10,6 +10,7 @@ happens, a results.json listing every check is written.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
@@ -24,6 +25,20 @@ def lock_down(source: Path) -> None:
         source.chmod(0o700)
 
 
+def student_identity(root: Path) -> str | None:
+    """The submitter's student ID from Gradescope's ``submission_metadata.json``: the first
+    user's ``sid`` where the course roster has one, else their email; None without the file."""
+    try:
+        users = json.loads((root / "submission_metadata.json").read_text())["users"]
+        user = users[0]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    for field in ("sid", "email"):
+        if isinstance(user, dict) and str(user.get(field) or "").strip():
+            return str(user[field]).strip()
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("assignment")
@@ -35,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     lock_down(source)
     assignment = load_assignment(args.assignment)
     print(f"{args.assignment}: {isolation().summary()}")
-    outcome = grade_or_explain(assignment, args.root / "submission")
+    outcome = grade_or_explain(assignment, args.root / "submission",
+                               student_identity(args.root))
     write_results(outcome, args.root / "results" / "results.json")
     print(f"{args.assignment}: {outcome['score']:g} / {assignment.max_score:g}")
     return 0
