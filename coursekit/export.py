@@ -26,7 +26,7 @@ from pathlib import Path
 
 from autograder.engine.assignment import load_assignment
 from autograder.engine.notebook import NotebookError, find_notebook
-from coursekit.grade import submissions_in
+from coursekit.grade import submission_name, submissions_in
 from coursekit.paths import ASSIGNMENTS
 from coursekit.plainpdf import unreadable_pdf, untypeset_pdf
 from coursekit.typeset import TIME_LIMIT_S, Typesetting
@@ -140,7 +140,7 @@ def export_folder(assignment_name: str, submissions: Path, out: Path,
         assignment_questions, load_cells(ASSIGNMENTS / assignment_name / assignment.notebook)))]
     taken: set[str] = set()
     for submission in found:
-        name = submission.stem if submission.is_file() else submission.name
+        name = submission_name(submission)
         pdf_name, copy = name, 1
         while pdf_name in taken:  # e.g. alice.ipynb beside a folder alice/
             copy += 1

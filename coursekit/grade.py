@@ -67,6 +67,11 @@ def grade_one(assignment_name: str, submission: Path, out: Path,
     return outcome
 
 
+def submission_name(submission: Path) -> str:
+    """What a submission is called in results and exports: a notebook's stem, a folder's name."""
+    return submission.stem if submission.is_file() else submission.name
+
+
 def submissions_in(folder: Path) -> list[Path]:
     """Each notebook file or sub-folder of ``folder`` is one submission."""
     return sorted(p for p in folder.iterdir()
@@ -165,7 +170,7 @@ def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | N
     (one row per submission, a column per question). Returns the CSV path."""
     assignment = load_assignment(assignment_name)
     submissions = submissions_in(folder)
-    targets = [out / (s.stem if s.is_file() else s.name) / "results.json" for s in submissions]
+    targets = [out / submission_name(s) / "results.json" for s in submissions]
     jobs = [Job(worker_command(assignment_name, submission, target,
                                identity_in(roster or {}, submission)), target)
             for submission, target in zip(submissions, targets, strict=True)]

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -199,7 +199,6 @@ class Typesetting:
     log: object = None
     started: float = 0.0
     failure: str | None = None
-    notes: list[str] = field(default_factory=list)
 
     def start(self) -> None:
         try:

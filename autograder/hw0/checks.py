@@ -9,6 +9,7 @@ platform knows (Gradescope's metadata, a roster) when there is one, else the not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -317,7 +318,9 @@ def q5_staircase_shrinks(student: Student, rng: np.random.Generator) -> None:
 
 # -- Q6: initialization rules ------------------------------------------------------------------
 
-def rule_check(name: str) -> callable:
+def rule_check(name: str) -> Callable[[Student, np.random.Generator], None]:
+    """The check that ``name`` returns its rule's variance on layer sizes the student has not
+    seen."""
     words, rule = RULES[name]
 
     def run(student: Student, rng: np.random.Generator) -> None:
