@@ -110,7 +110,7 @@ class Session:
                 self.good_cells.append(cell)
                 continue
             self.problems.append(f"{cell.label} {describe(outcome, self.assignment.limits)}")
-            if outcome.error.startswith("MemoryError"):
+            if out_of_memory(outcome):
                 # what it allocated may still be held by a variable: start again without it
                 self.kernel.kill()
 
@@ -130,9 +130,14 @@ class Session:
             self.kernel.kill()
 
 
+def out_of_memory(outcome: Outcome) -> bool:
+    """Whether what ran in the kernel stopped with a MemoryError."""
+    return outcome.status == "error" and outcome.error.startswith("MemoryError")
+
+
 def describe(outcome: Outcome, limits: Limits) -> str:
     """A student-facing sentence for a cell that did not finish cleanly."""
-    if outcome.error.startswith("MemoryError"):
+    if out_of_memory(outcome):
         return (f"ran out of memory (the limit is {limits.memory_bytes // 10**6} MB) and was left "
                 "out; the notebook was re-run without it")
     if outcome.status == "error":
@@ -190,6 +195,17 @@ class RemoteStudent:
         code = (f"__import__('runpy').run_path({str(session.folder.probe / PROBE_FILE)!r})"
                 f"['serve_call']({str(request)!r}, {str(response)!r})")
         outcome = session.kernel.execute(code, limit)
+        if out_of_memory(outcome) and not response.exists():
+            # The kernel had no memory left to even take the call (it may still hold what a
+            # stopped cell produced, e.g. a flood of output): start it again with the cells
+            # that ran cleanly, and ask once more.
+            session.kernel.kill()
+            limit = min(limit, session.remaining())
+            try:
+                session.ensure_kernel()
+                outcome = session.kernel.execute(code, max(limit, 0.1))
+            except KernelFailed as error:
+                outcome = Outcome("died", str(error))
         try:
             if outcome.status == "timeout":
                 raise StudentError(f"Calling {shown} took longer than {limit:.0f} s and was "
@@ -197,6 +213,9 @@ class RemoteStudent:
             if outcome.status == "died":
                 raise StudentError(f"Calling {shown} stopped the Python process (for example "
                                    "with os._exit, or by running out of memory).")
+            if out_of_memory(outcome) and not response.exists():
+                raise StudentError(f"Calling {shown} ran out of memory (the limit is "
+                                   f"{session.assignment.limits.memory_bytes // 10**6} MB).")
             try:
                 return probe.load(response, rows_dir=session.folder.probe)
             except (OSError, ValueError, KeyError) as error:
