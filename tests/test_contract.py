@@ -3,9 +3,10 @@
 For every folder ``autograder/<name>/`` with a manifest: the source's solution gets full marks and
 the reference passes every check; the blank release gets 0 with every question listed; each
 correct variant of the corpus gets full marks and each mutant loses points on the questions it
-declares and only there; the committed release is what a fresh release builds, and it holds no
-solution or hidden line; the Gradescope zip grades end to end; the calibration report covers the
-corpus and one of its runs is reproduced. Each corpus entry is graded once, by its own test.
+declares and only there, with the words it declares (``SAYS``) in its results; the committed
+release is what a fresh release builds, and it holds no solution or hidden line; the Gradescope
+zip grades end to end; the calibration report covers the corpus and one of its runs is
+reproduced. Each corpus entry is graded once, by its own test.
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ def test_mutant_loses_points_on_its_own_question(grade_notebook, name, mutant):
         assert got[question] < full[question], f"{mutant.stem} kept all of {question}"
     for question in set(full) - set(loses) - set(may_also):
         assert got[question] == full[question], f"{mutant.stem} lost points on {question}"
+    said = "\n".join([results["output"], *(test["output"] for test in results["tests"])])
+    for words in module_constant(mutant, "SAYS"):  # the messages point at the right place
+        assert words in said, f"{mutant.stem}'s results never say {words!r}"
 
 
 @pytest.mark.slow

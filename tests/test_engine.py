@@ -12,7 +12,15 @@ from in_kernel import isolated_kernel
 
 from autograder.engine import probe
 from autograder.engine.assignment import Assignment
-from autograder.engine.checks import Check, CheckFailed, as_array, expect_close, once_per_student
+from autograder.engine.checks import (
+    Check,
+    CheckFailed,
+    as_array,
+    expect_close,
+    judge_all,
+    once_per_student,
+    uses,
+)
 from autograder.engine.judge import redact
 from autograder.engine.notebook import NotebookError, find_notebook, read_code_cells
 from autograder.engine.sandbox import RUN_UID_BASE
@@ -166,3 +174,28 @@ def test_a_shared_run_happens_once_per_student_and_so_does_its_failure():
         with pytest.raises(CheckFailed, match="second student"):
             expensive(second)
     assert calls == [first, second]
+
+
+def test_a_failure_built_on_a_failed_question_says_to_fix_that_one_first():
+    def fails(student, rng):
+        raise CheckFailed("wrong.")
+
+    def passes(student, rng):
+        return None
+
+    train = uses("train", forward="Q1", backward="Q2")
+    checks = [Check("Q1", "Q1 forward", 1, fails), Check("Q2", "Q2 backward", 1, passes),
+              Check("Q3", "Q3 train", 1, fails, uses=train),
+              Check("Q3", "Q3 train again", 1, passes, uses=train)]
+    class Someone:  # a student, as far as judging is concerned
+        def forget(self):
+            pass
+
+    verdicts = judge_all(checks, Someone(), "x")
+    assert [v.message for v in verdicts] == [
+        "wrong.", "Passed.", "train calls your forward, which fails Q1: fix Q1 first. wrong.",
+        "Passed."]
+    both = train.note({"Q1", "Q2"})
+    assert both == ("train calls your forward (Q1) and your backward (Q2), which fail their "
+                    "own checks: fix Q1 and Q2 first. ")
+    assert train.note({"Q3"}) == ""

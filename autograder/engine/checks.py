@@ -73,13 +73,45 @@ class Student(Protocol):
 
 
 @dataclass(frozen=True)
+class Uses:
+    """The student's functions that the function a check grades calls, each with the question
+    that grades it: ``Uses("train", (("forward_pass", "c"), ("backward_pass", "d")))``, or
+    :func:`uses`. When the check fails while one of those questions fails too, its message says
+    to fix that question first."""
+
+    caller: str
+    functions: tuple[tuple[str, str], ...]
+
+    def note(self, failed: set[str]) -> str:
+        """The sentence to put before a failure message, given the questions that failed."""
+        broken = [(function, question) for function, question in self.functions
+                  if question in failed]
+        if not broken:
+            return ""
+        if len(broken) == 1:
+            function, question = broken[0]
+            return (f"{self.caller} calls your {function}, which fails {question}: fix "
+                    f"{question} first. ")
+        calls = " and ".join(f"your {function} ({question})" for function, question in broken)
+        questions = " and ".join(dict.fromkeys(question for _, question in broken))
+        return f"{self.caller} calls {calls}, which fail their own checks: fix {questions} first. "
+
+
+def uses(caller: str, **functions: str) -> Uses:
+    """``uses("l1_descent", l1_subgradient="Q1")``: see :class:`Uses`."""
+    return Uses(caller, tuple(functions.items()))
+
+
+@dataclass(frozen=True)
 class Check:
-    """One graded test: ``name`` starts with its question label (``"Q3 ..."``)."""
+    """One graded test: ``name`` starts with its question label (``"Q3 ..."``); ``uses`` names
+    the student's functions of other questions that the graded function calls."""
 
     question: str
     name: str
     points: float
     run: Callable[[Student, np.random.Generator], Score | None]
+    uses: Uses | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +175,22 @@ def judge(check: Check, student: Student, assignment: str) -> Verdict:
     if isinstance(outcome, Score):
         return Verdict(check, min(max(outcome.points, 0.0), check.points), outcome.message)
     return Verdict(check, check.points, "Passed.")
+
+
+def judge_all(checks: Sequence[Check], student: Student, assignment: str) -> list[Verdict]:
+    """:func:`judge` each check in turn; a check that fails while a function it builds on
+    failed an earlier question (see :class:`Uses`) says to fix that question first."""
+    verdicts: list[Verdict] = []
+    failed: set[str] = set()
+    for check in checks:
+        verdict = judge(check, student, assignment)
+        if not verdict.passed and check.uses is not None:
+            note = check.uses.note(failed - {check.question})
+            verdict = Verdict(check, verdict.score, note + verdict.message)
+        if not verdict.passed:
+            failed.add(check.question)
+        verdicts.append(verdict)
+    return verdicts
 
 
 # -- helpers that checks share ---------------------------------------------------------------

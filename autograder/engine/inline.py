@@ -18,7 +18,7 @@ import numpy as np
 
 from autograder.engine import probe
 from autograder.engine.assignment import Assignment, load_assignment
-from autograder.engine.checks import judge
+from autograder.engine.checks import judge_all
 from autograder.engine.judge import interpret
 
 
@@ -82,7 +82,7 @@ def check_question(assignment_name: str, question: str, namespace: dict) -> floa
     assignment = load_assignment(assignment_name)
     student = InProcessStudent(namespace, rows_folder(assignment))
     checks = [c for c in assignment.checks if c.question == question]
-    verdicts = [judge(check, student, assignment.name) for check in checks]
+    verdicts = judge_all(checks, student, assignment.name)
     for verdict in verdicts:
         mark = "passed" if verdict.passed else "FAILED"
         print(f"{verdict.check.name}: {mark} ({verdict.score:g}/{verdict.check.points:g})")

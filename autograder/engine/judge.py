@@ -21,7 +21,7 @@ from typing import Any
 
 from autograder.engine import probe
 from autograder.engine.assignment import AUTOGRADER, ENGINE_FOLDERS, Assignment
-from autograder.engine.checks import Check, StudentError, Verdict, judge
+from autograder.engine.checks import Check, StudentError, Verdict, judge_all
 from autograder.engine.kernel import Limits, Outcome, StudentKernel
 from autograder.engine.notebook import CodeCell, NotebookError, find_notebook, read_code_cells
 from autograder.engine.sandbox import RunUser, lease_run_user
@@ -310,7 +310,7 @@ def grade(assignment: Assignment, submission: Path, identity: str | None = None)
                            [str(error)], time.monotonic() - started)
         session.run_cells(cells)
         student = RemoteStudent(session, identity)
-        verdicts = [judge(check, student, assignment.name) for check in assignment.checks]
+        verdicts = judge_all(assignment.checks, student, assignment.name)
         return results(assignment, verdicts, session.problems, time.monotonic() - started)
     finally:
         session.close()
