@@ -24,6 +24,7 @@ from autograder.engine.checks import (
     as_number,
     as_sequence,
     expect_close,
+    uses,
 )
 from autograder.engine.probe import KernelFunction
 from course_utils import hand_network, normalize_student_id, rel_error
@@ -40,7 +41,11 @@ MAX_HIDDEN = 4
 FULL = float("inf")  # a Score of the check's full points (a Score is capped at them)
 FIT_TOLERANCE = 1e-6  # absolute, on every point
 STAIRCASE_UNITS = (20, 40, 80, 160)
-STAIRCASE_CASES = (("ripple", 3.0), ("bump", 2.0), ("soft_ramp", 1.5))
+# (judge function, B): half-widths well inside and far outside the notebook's B = 3, and
+# functions whose values and slopes are of other scales.
+STAIRCASE_CASES = (("ripple", 3.0), ("bump", 0.5), ("soft_ramp", 1.5), ("wide_wave", 20.0),
+                   ("tiny_ripple", 0.8))
+BOX_EDGE = 1e-6  # the box is checked this fraction of delta inside and outside each end
 RULES = {  # notebook function -> (the rule in words, the reference)
     "fan_in_variance": ("1 / n_in", ref.fan_in_variance),
     "relu_variance": ("2 / n_in", ref.relu_variance),
@@ -97,6 +102,15 @@ DESCENT = {"learning_rate": 0.01, "steps": 300}
 
 
 def q2_replay(student: Student, rng: np.random.Generator) -> None:
+    X, y = ref.l1_data(rng, 30)
+    w0 = rng.normal(0, 1, X.shape[1])
+    answer = as_sequence(student.call("l1_descent", X, y, w0,
+                                      learning_rate=DESCENT["learning_rate"], steps=0),
+                         "l1_descent's return value with steps=0", 2)
+    losses = as_array(answer[1], "the losses from l1_descent with steps=0", (1,))
+    expect_close(losses, np.array([ref.l1_loss(X, w0, y)]),
+                 "The list of losses from l1_descent with steps=0", 1e-8,
+                 "With no steps, losses is [the loss at w0].")
     X, y = ref.l1_data(rng)
     w0 = rng.normal(0, 1, X.shape[1])
     _, expected = ref.l1_descent(X, y, w0, **DESCENT)
@@ -109,20 +123,36 @@ def q2_replay(student: Student, rng: np.random.Generator) -> None:
                  "learning_rate / sqrt(t + 1) times the subgradient, against its direction.")
 
 
+def best_weights_loss(student: Student, X, y, w0, learning_rate: float, steps: int) -> float:
+    """The loss at the best_w the student's l1_descent returns."""
+    answer = as_sequence(student.call("l1_descent", X, y, w0, learning_rate=learning_rate,
+                                      steps=steps),
+                         "l1_descent's return value", 2)
+    return ref.l1_loss(X, as_array(answer[0], "best_w from l1_descent", w0.shape), y)
+
+
 def q2_lowers_the_loss(student: Student, rng: np.random.Generator) -> None:
     X, y = ref.l1_data(rng)
     w0 = np.zeros(X.shape[1])
     best_w, losses = ref.l1_descent(X, y, w0, **DESCENT)
-    answer = as_sequence(student.call("l1_descent", X, y, w0, **DESCENT),
-                         "l1_descent's return value", 2)
-    got_w = as_array(answer[0], "best_w from l1_descent", w0.shape)
-    got, start, best = (ref.l1_loss(X, w, y) for w in (got_w, w0, best_w))
+    got = best_weights_loss(student, X, y, w0, **DESCENT)
+    start, best = losses[0], min(losses)
     assert best < 0.5 * start, "the reference descent should halve the loss"
     if not got <= best * (1 + 1e-6):
         raise CheckFailed(
             f"On a data set with outliers, the weights l1_descent returned have loss {got:.6g} "
             f"(it was {start:.6g} at w0); the lowest loss along the descent is {best:.6g}. "
             "Return the weights with the lowest loss seen, not the last ones.")
+    # Start next to the minimum with a step so large that every step climbs: w0 is the best.
+    w0, _ = ref.l1_descent(X, y, best_w, 0.001, 300)
+    _, losses = ref.l1_descent(X, y, w0, 1.0, 5)
+    assert int(np.argmin(losses)) == 0, "every step from this w0 should raise the loss"
+    got = best_weights_loss(student, X, y, w0, 1.0, 5)
+    if not got <= losses[0] * (1 + 1e-9):
+        raise CheckFailed(
+            f"Started where every step raises the loss (learning_rate=1, steps=5), l1_descent "
+            f"returned weights with loss {got:.6g}, but w0 itself has loss {losses[0]:.6g}. "
+            "w_0 is one of the candidates: count it when you track the best weights.")
 
 
 # -- Q3: hand-built ReLU networks --------------------------------------------------------------
@@ -178,9 +208,9 @@ def whose_network(student: Student) -> tuple[str, str]:
         written = student.value("STUDENT_ID")
     except StudentError:
         written = None
-    written = normalize_student_id(written) if isinstance(written, str | int) else ""
-    known = normalize_student_id(student.identity) if student.identity else ""
-    if known and written != known:
+    written = str(written).strip() if isinstance(written, str | int) else ""
+    known = str(student.identity).strip() if student.identity else ""
+    if known and normalize_student_id(written) != normalize_student_id(known):
         shown = f"'{written}'" if written else "not set"
         return known, (f"Note: your notebook's STUDENT_ID is {shown}, but this submission "
                        f"belongs to student ID '{known}'. Your hand pass was checked against "
@@ -255,28 +285,39 @@ def step_weights(value, what: str, units: int) -> tuple[np.ndarray, ...]:
 
 
 def q5_box(student: Student, rng: np.random.Generator) -> None:
+    """h strictly inside (0, delta), up to BOX_EDGE * delta from each end; 0 outside [0, delta]
+    from BOX_EDGE * delta on; at x = 0 and x = delta either 0 or h (the notebook leaves the
+    ends open)."""
     for h, delta in ((1.0, 1.0), (float(rng.uniform(2, 5)), float(rng.uniform(0.1, 0.5))),
                      (float(-rng.uniform(1, 3)), float(rng.uniform(2, 6)))):
         what = f"box_network({h:.4g}, {delta:.4g})"
         weights = step_weights(student.call("box_network", h, delta), what, 2)
-        inside = np.linspace(0, delta, 101)[1:-1]
-        outside = np.concatenate([np.linspace(-3 * delta, -delta / 100, 50),
-                                  np.linspace(delta * 1.01, 4 * delta, 50)])
+        edge = BOX_EDGE * delta
+        inside = np.concatenate([[edge], np.linspace(0, delta, 101)[1:-1], [delta - edge]])
+        outside = np.concatenate([np.linspace(-3 * delta, -edge, 50),
+                                  np.linspace(delta + edge, 4 * delta, 50)])
         for points, want, where in ((inside, h, "inside (0, delta)"),
                                     (outside, 0.0, "outside [0, delta]")):
             got = ref.step_network(points, *weights)
             if not np.all(np.abs(got - want) <= 1e-9):
                 bad = int(np.argmax(np.abs(got - want)))
                 raise CheckFailed(
-                    f"{what} should be {want:.4g} {where}, but at x = {points[bad]:.4g} it gives "
+                    f"{what} should be {want:.4g} {where}, but at x = {points[bad]:.8g} it gives "
                     f"{got[bad]:.4g}. The grader computes sum(w2 * step(w1 * x + b1)) + b2 with "
                     "step(z) = 1 for z > 0, else 0.")
+        ends = ref.step_network(np.array([0.0, delta]), *weights)
+        for x, got in zip((0.0, delta), ends, strict=True):
+            if not min(abs(got), abs(got - h)) <= 1e-9:
+                raise CheckFailed(
+                    f"At the end x = {x:.4g}, {what} gives {got:.4g}; it may be 0 or "
+                    f"{h:.4g} there (either is fine), but nothing else.")
 
 
 def staircase_errors(student: Student, function: str, B: float) -> list[float]:
     """The worst error on [-B, B] of the student's staircase for ``function``, per unit count."""
     f = getattr(hw0_kernel, function)
     grid = np.linspace(-B, B, 4001)
+    assert np.ptp(f(grid)) > 0, f"{function} is flat on [-{B:g}, {B:g}]"
     errors = []
     for n in STAIRCASE_UNITS:
         what = f"staircase_network(f, {B:g}, {n})"
@@ -334,13 +375,15 @@ def rule_check(name: str) -> Callable[[Student, np.random.Generator], None]:
     return run
 
 
+DESCENT_USES = uses("l1_descent", l1_subgradient="Q1")
 CHECKS = [
     Check("Q1", "Q1 l1_subgradient: one entry per weight", 4, q1_shape),
     Check("Q1", "Q1 l1_subgradient: matches finite differences away from kinks", 8,
           q1_finite_differences),
-    Check("Q2", "Q2 l1_descent: replays the subgradient steps", 6, q2_replay),
+    Check("Q2", "Q2 l1_descent: replays the subgradient steps", 6, q2_replay,
+          uses=DESCENT_USES),
     Check("Q2", "Q2 l1_descent: returns the weights with the lowest loss", 6,
-          q2_lowers_the_loss),
+          q2_lowers_the_loss, uses=DESCENT_USES),
     Check("Q3", "Q3 NET_A: at most 4 ReLU units fit every point of Dataset A", 8,
           q3_dataset_a),
     Check("Q3", "Q3 NET_B: at most 4 ReLU units fit every point of Dataset B", 8,
@@ -350,7 +393,7 @@ CHECKS = [
     Check("Q4", "Q4 FORWARD: output y_hat and loss", 4, q4_output),
     Check("Q4", "Q4 BACKWARD: output-layer gradients", 6, q4_output_gradients),
     Check("Q4", "Q4 BACKWARD: hidden-layer gradients", 6, q4_hidden_gradients),
-    Check("Q5", "Q5 box_network: height h on (0, delta), 0 elsewhere", 8, q5_box),
+    Check("Q5", "Q5 box_network: height h on (0, delta), 0 outside [0, delta]", 8, q5_box),
     Check("Q5", "Q5 staircase_network: worst error within twice slope times step width", 8,
           q5_staircase_error),
     Check("Q5", "Q5 staircase_network: worst error shrinks as units are added", 4,

@@ -26,3 +26,15 @@ def soft_ramp(x):
     """A steep, off-centre tanh; |f'| <= 2."""
     x = np.asarray(x, dtype=np.float64)
     return np.tanh(2.0 * (x - 0.3))
+
+
+def wide_wave(x):
+    """Large values on a wide interval, two slow waves; |f'| <= 40/6 + 10/2.5."""
+    x = np.asarray(x, dtype=np.float64)
+    return 40.0 * np.sin(x / 6.0) + 10.0 * np.cos(x / 2.5)
+
+
+def tiny_ripple(x):
+    """Small values on a short interval, a fast wave; |f'| <= 0.24."""
+    x = np.asarray(x, dtype=np.float64)
+    return 0.02 * np.sin(12.0 * x) + 0.01

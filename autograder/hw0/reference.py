@@ -91,7 +91,8 @@ def step_network(x, w1, b1, w2, b2):
 
 
 def box_network(h, delta):
-    """Two step neurons whose output is h on (0, delta) and 0 elsewhere: (w1, b1, w2, b2)."""
+    """Two step neurons whose output is h on (0, delta] and 0 outside it (the notebook leaves
+    the value at the ends open): (w1, b1, w2, b2)."""
     return np.array([1.0, 1.0]), np.array([0.0, -delta]), np.array([h, -h]), 0.0
 
 
