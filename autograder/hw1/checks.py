@@ -22,6 +22,7 @@ from autograder.engine.checks import (
     as_number,
     as_sequence,
     expect_close,
+    uses,
 )
 from autograder.engine.probe import Rows, Seeded
 from course_utils import rel_error
@@ -263,14 +264,17 @@ def gradient_check(student: Student, rng: np.random.Generator, which: int) -> No
                                f"backprop_sample's return value (net {sizes})")
         weights, biases = copies(weights), copies(biases)
         numeric = finite_differences(x, y, weights, biases, (weights, biases)[which - 1])
-        for i, (got, expected) in enumerate(zip(answer[which], numeric, strict=True)):
-            error = rel_error(got, expected)
-            if error > 1e-6:
-                raise CheckFailed(
-                    f"{label}[{i}] (shape {got.shape}) does not match finite differences of the "
-                    f"loss on a net with layer sizes {sizes}: relative error {error:.1e}, should "
-                    f"be below 1e-6. Check layer {i}: the sigmoid derivative, the outer product "
-                    "and which activation it multiplies.")
+        errors = [rel_error(got, expected)
+                  for got, expected in zip(answer[which], numeric, strict=True)]
+        off = [(i, error) for i, error in enumerate(errors) if not error <= 1e-6]
+        if off:
+            listed = ", ".join(f"{label}[{i}] (relative error {error:.1e})" for i, error in off)
+            raise CheckFailed(
+                f"On a net with layer sizes {sizes} these gradients do not match finite "
+                f"differences of the loss (each should be below 1e-6): {listed}. An error in "
+                "one layer spreads to every layer before it, so look first at layer "
+                f"{off[-1][0]}, the deepest that fails: the sigmoid derivative, the outer "
+                "product and which activation it multiplies.")
 
 
 def q3_weight_grads(student: Student, rng: np.random.Generator) -> None:
@@ -370,6 +374,7 @@ def q4_accuracy(student: Student, rng: np.random.Generator) -> None:
                           "the samples.")
 
 
+EPOCH_USES = uses("train_epoch", train_one_sample="Q3")
 CHECKS = [
     Check("Q1", "Q1 init_params: shapes and dtype", 2, q1_shapes),
     Check("Q1", "Q1 init_params: biases start at zero", 2, q1_zero_biases),
@@ -387,8 +392,9 @@ CHECKS = [
     Check("Q3", "Q3 train_one_sample: in-place update p -= learning_rate * grad", 12,
           q3_update),
     Check("Q4", "Q4 train_epoch: replay from the grader's start follows the reference", 12,
-          q4_replay),
-    Check("Q4", "Q4 training: 3 epochs reach the calibrated test accuracy", 18, q4_accuracy),
+          q4_replay, EPOCH_USES),
+    Check("Q4", "Q4 training: 3 epochs reach the calibrated test accuracy", 18, q4_accuracy,
+          EPOCH_USES),
 ]
 ROWS = {
     "mnist_train_images": lambda: mnist()[0],
