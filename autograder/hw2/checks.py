@@ -25,6 +25,7 @@ from autograder.engine.checks import (
     as_array,
     as_sequence,
     expect_close,
+    uses,
 )
 from autograder.engine.probe import KernelFunction, Raised, Rows, Seeded
 from course_utils import load_dataset_uint8, rel_error, select_3_vs_9
@@ -39,6 +40,7 @@ TRAIN_SECONDS = 150  # one full training run in the student's kernel
 MEMORIZE_ROWS = 100
 MEMORIZE_KEYS = ("layer_dims", "batch_size", "step_size", "epochs")
 F_POINTS = 10
+CLIP_TOLERANCE = 1e-18  # absolute, on the sigmoid's entries that the clip bounds
 
 
 def judge_function(name: str) -> KernelFunction:
@@ -188,10 +190,19 @@ def b1_stable(student: Student, rng: np.random.Generator) -> None:
                           f"{answer.type}: {answer.message}. np.exp(-s) overflows for very "
                           "negative s: compute exp only of -|s|, or use np.tanh.")
     out, _ = as_sequence(answer, "sigmoid_activation's return value", 2)
-    expect_close(as_array(out, "out", s.shape), ref.sigmoid_activation(s)[0],
-                 "sigmoid_activation(s) for |s| up to 1e4", 1e-12,
-                 f"Clip the output to [{ref.CLIP:g}, 1 - {ref.CLIP:g}] so that log(out) and "
+    out = as_array(out, "out", s.shape)
+    expected = ref.sigmoid_activation(s)[0]
+    clip_hint = (f"Clip the output to [{ref.CLIP:g}, 1 - {ref.CLIP:g}] so that log(out) and "
                  "log(1 - out) stay finite.")
+    at_bound = (expected == ref.CLIP) | (expected == 1 - ref.CLIP)
+    # The clip is 1e-15 wide: the clipped entries are compared exactly (to far below 1e-15).
+    off = at_bound & ~(np.abs(out - expected) <= CLIP_TOLERANCE)
+    if off.any():
+        listed = ", ".join(f"{float(o)!r} at s = {x:g}" for x, o in zip(s[off], out[off]))
+        raise CheckFailed(f"Where the exact sigmoid is below {ref.CLIP:g} or above "
+                          f"1 - {ref.CLIP:g}, sigmoid_activation(s) should give exactly that "
+                          f"bound, but it gives {listed}. {clip_hint}")
+    expect_close(out, expected, "sigmoid_activation(s) for |s| up to 1e4", 1e-12, clip_hint)
 
 
 def b2_values(student: Student, rng: np.random.Generator) -> None:
@@ -473,6 +484,7 @@ def f_memorize(student: Student, rng: np.random.Generator) -> Score:
                  f"(the reference configuration takes {reference_steps}).{bonus}")
 
 
+TRAIN_USES = uses("train", forward_pass="c", logistic_loss="b.ii", backward_pass="d")
 CHECKS = [
     Check("a", "a finite_difference_gradients: exact on losses with known gradients", 4,
           a_exact),
@@ -490,14 +502,19 @@ CHECKS = [
     Check("b.iv", "b.iv layer_forward: output with ReLU and sigmoid", 5, b4_output),
     Check("c", "c create_weight_matrices: N(0, 0.01^2) drawn from rng in order", 4, c_weights),
     Check("c", "c create_bias_vectors: zeros of shape (1, d)", 2, c_biases),
-    Check("c", "c forward_pass: output on nets of several shapes", 4, c_forward),
+    Check("c", "c forward_pass: output on nets of several shapes", 4, c_forward,
+          uses("forward_pass", layer_forward="b.iv")),
     Check("d", "d backward_pass: one layer, from the cache of layer_forward", 4, d_one_layer),
     Check("d", "d backward_pass: weight gradients match finite differences", 8, d_weights),
     Check("d", "d backward_pass: bias gradients match finite differences", 8, d_biases),
-    Check("e", "e train: history has one value per step for each key", 4, e_history),
-    Check("e", "e train: replay from the grader's seed follows the reference", 12, e_replay),
-    Check("e", "e train: the default run reaches the calibrated test accuracy", 14, e_accuracy),
-    Check("f", "f MEMORIZE: fits 100 random inputs to their labels", F_POINTS, f_memorize),
+    Check("e", "e train: history has one value per step for each key", 4, e_history,
+          TRAIN_USES),
+    Check("e", "e train: replay from the grader's seed follows the reference", 12, e_replay,
+          TRAIN_USES),
+    Check("e", "e train: the default run reaches the calibrated test accuracy", 14, e_accuracy,
+          TRAIN_USES),
+    Check("f", "f MEMORIZE: fits 100 random inputs to their labels", F_POINTS, f_memorize,
+          uses("Training with MEMORIZE", train="e")),
 ]
 ROWS = {
     "digits_train_images": lambda: digits()[0],
