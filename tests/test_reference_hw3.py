@@ -73,12 +73,33 @@ def test_what_the_kernel_sends_is_plain_numbers():
     assert all(isinstance(w, np.ndarray) for layer in described["weights"] for w in layer)
 
 
-def test_a_layer_the_judge_cannot_rebuild_is_named():
-    described = {"layers": [{"type": "Conv2D", "name": "conv2d", "activation": "relu"}],
-                 "weights": [[]], "parameters": 0, "loss": {}, "steps": 0, "probe": [],
-                 "probe_output": []}
-    with pytest.raises(CheckFailed, match="Conv2D layer"):
-        as_model(described)
+def test_a_layer_the_judge_cannot_rebuild_is_named_and_only_its_output_decides():
+    probe = np.random.default_rng(0).uniform(0, 1, (4, 28, 28))
+    kernel = np.random.default_rng(1).normal(0, 0.1, (784, 10))
+
+    def described(layers: list, weights: list, output: np.ndarray) -> dict:
+        return {"layers": layers, "weights": weights, "parameters": 7850, "loss": {},
+                "steps": 0, "probe": probe, "probe_output": output}
+
+    flat = {"type": "Flatten", "name": "flatten"}
+    dense = {"type": "Dense", "name": "dense", "activation": "linear"}
+    noise = {"type": "GaussianNoise", "name": "noise"}
+    gelu = {**dense, "activation": "gelu"}
+    logits = probe.reshape(4, -1) @ kernel
+    weights = [[], [kernel, np.zeros(10)]]
+    # a layer that changes nothing at test time: unknown, yet the forward pass is confirmed
+    model = as_model(described([flat, noise, dense], [[], [], *weights[1:]], logits))
+    assert model.unknown() == ["'noise' (GaussianNoise)"]
+    assert model.confirmed() is model
+    # an unknown layer or activation that changes the output: named, and nothing is computed
+    for layers, layer_weights in (([flat, noise, dense], [[], [], *weights[1:]]),
+                                  ([flat, gelu], weights)):
+        model = as_model(described(layers, layer_weights, 2 * logits))
+        with pytest.raises(CheckFailed, match="cannot rebuild ('noise'|the activation 'gelu')"):
+            checks.accuracy(model, probe.reshape(4, -1) * 255, np.zeros(4, dtype=int))
+    # a reshape to a flat vector is understood
+    reshape = {"type": "Reshape", "name": "reshape", "target_shape": [784]}
+    assert as_model(described([reshape, dense], weights, logits)).confirmed().unknown() == []
 
 
 DETERMINISM = """

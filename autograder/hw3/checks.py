@@ -34,6 +34,7 @@ from course_utils import load_dataset_uint8, rel_error
 KERNEL_MODULE = Path(__file__).with_name("hw3_kernel.py")
 CALIBRATION_REPORT = Path(__file__).with_name("calibration.json")
 UNITS = (256, 128, 64, 10)
+IMAGE_SHAPE = (28, 28)
 PARAMETERS = 242_762
 LOSS_NAME = "sparse_categorical_crossentropy"
 PROBABILITY_CLIP = 1e-7  # Keras clips probabilities to [1e-7, 1 - 1e-7] before the log
@@ -78,14 +79,17 @@ ACTIVATIONS = {
     "tanh": np.tanh,
     "softmax": lambda s: softmax(s),
 }
-PASS_THROUGH = ("InputLayer", "Flatten", "Dropout")  # no weights, nothing to do at test time
+PASS_THROUGH = ("InputLayer", "Dropout")  # no weights, nothing to do at test time
 ACTIVATION_LAYERS = ("Activation", "ReLU", "Softmax")
+FLAT = (784,)  # one image as the first Dense layer reads it
+KNOWN_LAYERS = ("Flatten, Reshape, Dense, Activation, ReLU, Softmax and Dropout layers, with "
+                f"the activations {', '.join(ACTIVATIONS)}")
 
 
 def softmax(s: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of ``s`` (n, k)."""
-    e = np.exp(s - s.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    """Softmax of ``s`` (n, ..., k) over its last axis."""
+    e = np.exp(s - s.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 @dataclass
@@ -103,42 +107,135 @@ class Dense:
         real = [a for a in self.activations if a != "linear"]
         return "+".join(real) if real else "linear"
 
+    def unknown(self) -> list[str]:
+        return [f"the activation {a!r}" for a in self.activations if a not in ACTIVATIONS]
+
+    def __str__(self) -> str:
+        return f"Dense {self.kernel.shape[1]} {self.activation}"
+
+    def apply(self, out: np.ndarray, layout: str) -> np.ndarray:
+        """The layer on ``out`` (n, ..., n_in): (n, ..., units)."""
+        if out.shape[-1] != self.kernel.shape[0]:
+            raise CheckFailed(f"The layers cannot be chained: a Dense layer with a kernel of "
+                              f"shape {self.kernel.shape} receives {out.shape[-1]} inputs. "
+                              f"Your model: {layout}.")
+        out = out @ self.kernel + self.bias
+        for name in self.activations:
+            out = ACTIVATIONS[name](out) if name in ACTIVATIONS else out
+        return out
+
+
+@dataclass
+class Reshape:
+    """A layer that only rearranges each image's values: Flatten, or Reshape(target)."""
+
+    kind: str
+    target: tuple[int, ...]  # (-1,) for Flatten
+
+    def flattens(self) -> bool:
+        return self.target in ((-1,), FLAT)
+
+    def unknown(self) -> list[str]:
+        return []
+
+    def __str__(self) -> str:
+        return "Flatten" if self.kind == "Flatten" else f"Reshape {self.target}"
+
+    def apply(self, out: np.ndarray, layout: str) -> np.ndarray:
+        try:
+            return out.reshape(len(out), *self.target)
+        except ValueError:
+            raise CheckFailed(f"{self} cannot hold {int(np.prod(out.shape[1:]))} values per "
+                              f"image. Your model: {layout}.") from None
+
+
+@dataclass
+class Unknown:
+    """A layer the judge cannot rebuild: its forward pass leaves the values as they are, and
+    the model's own output on the probe images shows whether that was right."""
+
+    kind: str
+    name: str
+
+    def unknown(self) -> list[str]:
+        return [f"{self.name!r} ({self.kind})"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} (not rebuilt)"
+
+    def apply(self, out: np.ndarray, layout: str) -> np.ndarray:
+        return out
+
 
 @dataclass
 class Model:
     """What the kernel reported about the student's model (see ``hw3_kernel.describe``)."""
 
-    kinds: list[str]  # each layer's type, in order
-    dense: list[Dense]
+    layers: list[Dense | Reshape | Unknown]  # what the forward pass applies, in order
     parameters: int
     loss: dict
     steps: int
     probe: np.ndarray
     probe_output: np.ndarray
 
+    @property
+    def dense(self) -> list[Dense]:
+        return [layer for layer in self.layers if isinstance(layer, Dense)]
+
+    def unknown(self) -> list[str]:
+        """What the grader cannot rebuild, e.g. ["'gaussian_noise' (GaussianNoise)"]."""
+        return [part for layer in self.layers for part in layer.unknown()]
+
     def layout(self) -> str:
         """The model as a student reads it, e.g. "Flatten → Dense 256 relu → Dense 10"."""
-        parts, dense = [], iter(self.dense)
-        for kind in self.kinds:
-            if kind == "Dense":
-                layer = next(dense)
-                parts.append(f"Dense {layer.kernel.shape[1]} {layer.activation}")
-            elif kind not in ("InputLayer", *ACTIVATION_LAYERS):
-                parts.append(kind)
-        return " → ".join(parts)
+        return " → ".join(str(layer) for layer in self.layers)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """The model's output on images ``x`` (n, 28, 28) or (n, 784), in float64."""
-        out = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
-        for layer in self.dense:
-            if out.shape[1] != layer.kernel.shape[0]:
-                raise CheckFailed(f"The layers cannot be chained: a Dense layer with a kernel "
-                                  f"of shape {layer.kernel.shape} receives {out.shape[1]} "
-                                  f"inputs. Your model: {self.layout()}.")
-            out = out @ layer.kernel + layer.bias
-            for name in layer.activations:
-                out = ACTIVATIONS[name](out)
+        out = np.asarray(x, dtype=np.float64).reshape(len(x), *IMAGE_SHAPE)
+        for layer in self.layers:
+            out = layer.apply(out, self.layout())
         return out
+
+    def confirmed(self) -> Model:
+        """This model, once its forward pass here gives the model's own output on the probe
+        images; else CheckFailed naming what the grader could not rebuild."""
+        mine = self.forward(self.probe)
+        if not (np.all(np.isfinite(mine)) and np.all(np.isfinite(self.probe_output))):
+            raise CheckFailed("Your model's outputs are NaN or inf: its weights blew up during "
+                              "training, so it classifies nothing. Look at the optimizer's "
+                              "learning rate and at the loss in build_model and train_model.")
+        if mine.shape == self.probe_output.shape and rel_error(mine, self.probe_output) <= 1e-4:
+            return self
+        if self.unknown():
+            raise CheckFailed(f"The grader rebuilds your model in numpy from {KNOWN_LAYERS}; "
+                              f"it cannot rebuild {', '.join(self.unknown())}, so it cannot "
+                              "compute your model's outputs. Use the layers above.")
+        raise CheckFailed("Your model's output on 20 grader images is not what its layers "
+                          "compute: the grader rebuilds the model from its layers alone, so put "
+                          "every activation in a layer (activation='relu'), not in call().")
+
+
+
+def as_layer(layer: dict, weights: list):
+    """One described layer as a :class:`Dense`, :class:`Reshape` or :class:`Unknown`, or
+    None for a layer that does nothing at test time (an activation layer is added to the
+    Dense layer before it by :func:`as_model`)."""
+    kind, name = str(layer.get("type")), layer.get("name")
+    if kind == "Dense":
+        if len(weights) != 2:
+            raise CheckFailed(f"Dense layer {name!r} should have a kernel and a bias "
+                              f"(use_bias=True); it has {len(weights)} weight arrays.")
+        return Dense(as_array(weights[0], f"the kernel of {name!r}"),
+                     as_array(weights[1], f"the bias of {name!r}"),
+                     [str(layer.get("activation", "linear"))])
+    if kind == "Flatten":
+        return Reshape(kind, (-1,))
+    if kind == "Reshape" and not weights:
+        return Reshape(kind, tuple(int(d) for d in layer.get("target_shape", ())))
+    if kind in PASS_THROUGH:
+        return None
+    return Unknown(kind, str(name))
 
 
 def as_model(answer) -> Model:
@@ -146,29 +243,14 @@ def as_model(answer) -> Model:
     if not isinstance(answer, dict) or not {"layers", "weights"} <= set(answer):
         raise CheckFailed("build_model should return a Keras model (keras.Model or "
                           "keras.Sequential), ready to train.")
-    kinds, dense = [], []
+    layers: list[Dense | Reshape | Unknown] = []
     for layer, weights in zip(answer["layers"], answer["weights"], strict=True):
-        kind = str(layer.get("type"))
-        kinds.append(kind)
-        activation = str(layer.get("activation", "linear"))
-        if activation not in ACTIVATIONS:
-            raise CheckFailed(f"The grader rebuilds your model in numpy and knows the "
-                              f"activations {sorted(ACTIVATIONS)}; your layer "
-                              f"{layer.get('name')!r} uses {activation!r}.")
-        if kind == "Dense":
-            if len(weights) != 2:
-                raise CheckFailed(f"Dense layer {layer.get('name')!r} should have a kernel and "
-                                  f"a bias (use_bias=True); it has {len(weights)} weight arrays.")
-            kernel = as_array(weights[0], f"the kernel of {layer.get('name')!r}")
-            bias = as_array(weights[1], f"the bias of {layer.get('name')!r}")
-            dense.append(Dense(kernel, bias, [activation]))
-        elif kind in ACTIVATION_LAYERS and dense:
-            dense[-1].activations.append(activation)
-        elif kind not in PASS_THROUGH:
-            raise CheckFailed(f"The grader rebuilds your model from Flatten, Dense, Activation, "
-                              f"ReLU, Softmax and Dropout layers; yours has a {kind} layer "
-                              f"({layer.get('name')!r}).")
-    return Model(kinds, dense, int(as_number(answer["parameters"], "the parameter count")),
+        if str(layer.get("type")) in ACTIVATION_LAYERS and layers \
+                and isinstance(layers[-1], Dense):
+            layers[-1].activations.append(str(layer.get("activation", "linear")))
+        elif (rebuilt := as_layer(layer, weights)) is not None:
+            layers.append(rebuilt)
+    return Model(layers, int(as_number(answer["parameters"], "the parameter count")),
                  dict(answer["loss"]), int(as_number(answer["steps"], "the step count")),
                  as_array(answer["probe"], "probe"), as_array(answer["probe_output"], "output"))
 
@@ -203,10 +285,21 @@ def short_run(student: Student) -> tuple[dict, Model]:
     return trained(student, int(seeded_rng("hw3", "short run").integers(2**31)), **SHORT_RUN)
 
 
+def outputs(model: Model, x: np.ndarray) -> np.ndarray:
+    """The confirmed model's scores (n, 10) for images ``x``, or CheckFailed."""
+    out = model.confirmed().forward(x)
+    if out.shape != (len(x), UNITS[-1]):
+        raise CheckFailed(f"Your model should give {UNITS[-1]} scores per image, an output of "
+                          f"shape ({len(x)}, {UNITS[-1]}) for {len(x)} images; it gives "
+                          f"{out.shape}. Flatten the images first. Your model: "
+                          f"{model.layout()}.")
+    return out
+
+
 def cross_entropy(model: Model, x: np.ndarray, y: np.ndarray) -> float:
     """The mean loss ``model`` declares (sparse cross-entropy, from logits or probabilities)
     of images ``x`` with integer labels ``y``, computed by the judge."""
-    out = model.forward(x)
+    out = outputs(model, x)
     # Keras reads a softmax output as probabilities even when told from_logits=True (Q2 marks
     # that as a bug); the loss in history is computed that way, so it is here too.
     if model.loss.get("from_logits") and model.dense[-1].activation != "softmax":
@@ -219,8 +312,8 @@ def cross_entropy(model: Model, x: np.ndarray, y: np.ndarray) -> float:
 
 def accuracy(model: Model, x: np.ndarray, y: np.ndarray, chunk: int = 2_000) -> float:
     """The fraction of images ``x`` whose largest output is their label ``y``."""
-    hits = sum(int(np.sum(model.forward(x[i:i + chunk] / 255.0).argmax(axis=1) == y[i:i + chunk]))
-               for i in range(0, len(x), chunk))
+    hits = sum(int(np.sum(outputs(model, x[i:i + chunk] / 255.0).argmax(axis=1)
+                          == y[i:i + chunk])) for i in range(0, len(x), chunk))
     return hits / len(x)
 
 
@@ -238,12 +331,17 @@ EXPECTED_LAYOUT = "Flatten → Dense 256 relu → Dense 128 relu → Dense 64 re
 def q1_layers(student: Student, rng: np.random.Generator) -> None:
     model = fresh_model(student)
     units = tuple(layer.kernel.shape[1] for layer in model.dense)
-    dense_at = [i for i, kind in enumerate(model.kinds) if kind == "Dense"]
-    flattened = any(kind == "Flatten" for kind in model.kinds[:dense_at[0]]) if dense_at else False
+    first = model.layers[0] if model.layers else None
+    flattened = isinstance(first, Reshape) and first.flattens()
+    if model.unknown():
+        raise CheckFailed(f"Expected only the layers {EXPECTED_LAYOUT}; the grader cannot "
+                          f"rebuild {', '.join(model.unknown())} (it knows {KNOWN_LAYERS}). "
+                          f"Your model: {model.layout()}.")
     if units != UNITS or not flattened:
-        raise CheckFailed(f"Expected the layers {EXPECTED_LAYOUT} (the output layer may add a "
-                          f"softmax), but your model is: {model.layout() or 'empty'}. Look at "
-                          "the layers and their sizes in build_model.")
+        raise CheckFailed(f"Expected the layers {EXPECTED_LAYOUT} (Flatten may be a Reshape to "
+                          f"784 values, the output layer may add a softmax), but your model is: "
+                          f"{model.layout() or 'empty'}. Look at the layers and their sizes in "
+                          "build_model.")
 
 
 def q1_activations(student: Student, rng: np.random.Generator) -> None:
@@ -254,11 +352,7 @@ def q1_activations(student: Student, rng: np.random.Generator) -> None:
         raise CheckFailed(f"Expected ReLU after every hidden Dense layer and a linear (logits) or "
                           f"softmax output, but your model is: {model.layout()}. Set "
                           "activation='relu' on the hidden layers.")
-    mine = model.forward(model.probe)
-    if mine.shape != model.probe_output.shape or rel_error(mine, model.probe_output) > 1e-4:
-        raise CheckFailed("Your model's output on 20 grader images is not what its layers "
-                          "compute: the grader rebuilds the model from its layers alone, so put "
-                          "every activation in a layer (activation='relu'), not in call().")
+    model.confirmed()
 
 
 def q1_parameters(student: Student, rng: np.random.Generator) -> None:
@@ -275,12 +369,22 @@ def q1_parameters(student: Student, rng: np.random.Generator) -> None:
 
 # -- Q2: the output and its loss ---------------------------------------------------------------
 
+def training_loss(student: Student) -> dict:
+    """The loss the model is trained with: as compiled after ``train_model`` has run (the
+    short run of Q3), or as ``build_model`` compiled it when training never ran."""
+    try:
+        return short_run(student)[1].loss
+    except CheckFailed:
+        return fresh_model(student).loss
+
+
 def q2_loss(student: Student, rng: np.random.Generator) -> None:
     model = fresh_model(student)
-    loss, output = model.loss, model.dense[-1].activation if model.dense else "none"
+    loss, output = training_loss(student), model.dense[-1].activation if model.dense else "none"
     if loss.get("name") is None:
-        raise CheckFailed("The model build_model returns has no loss: compile it there, with "
-                          "loss=keras.losses.SparseCategoricalCrossentropy(...).")
+        raise CheckFailed("Your model has no loss, neither from build_model nor after "
+                          "train_model: compile it in build_model (or in train_model, before "
+                          "fit) with loss=keras.losses.SparseCategoricalCrossentropy(...).")
     if loss["name"] != LOSS_NAME:
         raise CheckFailed(f"The labels are class numbers 0-9, so the loss should be sparse "
                           f"categorical cross-entropy; your model uses {loss['name']!r}.")
@@ -308,9 +412,15 @@ def per_epoch(history: dict, key: str, epochs: int) -> np.ndarray:
                           f"{sorted(history)}. Pass validation_data=(x_test, y_test) to "
                           "model.fit for the test loss.")
     values = as_array(history[key], f"history[{key!r}]")
-    if values.shape != (epochs,) or not np.all(np.isfinite(values)):
-        raise CheckFailed(f"history[{key!r}] should hold {epochs} finite values after "
+    if values.shape != (epochs,):
+        raise CheckFailed(f"history[{key!r}] should hold {epochs} values, one per epoch, after "
                           f"train_model(..., epochs={epochs}, ...); it holds {values.size}.")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        listed = ", ".join(f"epoch {i + 1}: {values[i]}" for i in bad)
+        raise CheckFailed(f"history[{key!r}] should hold {epochs} finite values, but some are "
+                          f"not finite ({listed}): training diverged. Look at the optimizer's "
+                          "learning rate and at the loss in train_model.")
     return values
 
 

@@ -132,9 +132,12 @@ def activation_name(function) -> str:
 
 
 def describe_layer(layer) -> dict:
-    """One layer as plain values: type, units, activation, rate, whether it has a bias."""
+    """One layer as plain values: type, units, activation, whether it has a bias, and the
+    target shape of a Reshape."""
     kind = type(layer).__name__
     description = {"type": kind, "name": str(layer.name)}
+    if hasattr(layer, "target_shape"):
+        description["target_shape"] = [int(d) for d in layer.target_shape]
     if hasattr(layer, "units"):
         description["units"] = int(layer.units)
         description["use_bias"] = bool(getattr(layer, "use_bias", True))
