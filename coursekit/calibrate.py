@@ -86,8 +86,12 @@ def threshold_rule(worst_correct: float, margin: float, floor: float) -> float:
 
 
 def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
-              report: Path | None = None) -> dict:
-    """Run the calibration and write the reports; return the JSON figures."""
+              report: Path | None = None, only_new: bool = False) -> dict:
+    """Run the calibration and write the reports; return the JSON figures.
+
+    With ``only_new``, only the corpus entries that the committed report lacks are trained
+    (with its number of seeds); its other runs are kept, entries no longer in the corpus are
+    dropped, and the report lists what was added, when and how long it took."""
     assignment = load_assignment(assignment_name)
     calibration = assignment.calibration
     if calibration is None:
@@ -95,30 +99,43 @@ def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
     report = report or calibration.report
     correct = {"reference": "reference", "solution notebook": None} | {
         p.stem: str(p) for p in assignment.corpus("correct")}
-    mutants = {p.stem: str(p) for p in assignment.corpus("mutants")}
-    jobs = [(name, path, seed) for name, path in correct.items() for seed in range(seeds)]
-    jobs += [(f"mutant {name}", path, 0) for name, path in mutants.items()]
+    mutants = {f"mutant {p.stem}": str(p) for p in assignment.corpus("mutants")}
+    only_new = only_new and report.exists()  # with no report yet, everything is new
+    previous = json.loads(report.read_text()) if only_new else {"runs": {}, "added": []}
+    seeds = previous.get("seeds", seeds)
+    jobs = [(name, path, seed) for name, path in correct.items() if name not in previous["runs"]
+            for seed in range(seeds)]
+    jobs += [(name, path, 0) for name, path in mutants.items() if name not in previous["runs"]]
     started = time.time()
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
         accuracies = list(pool.map(train_once, [assignment_name] * len(jobs),
                                    [path for _, path, _ in jobs], [seed for *_, seed in jobs],
                                    [not name.startswith("mutant") for name, *_ in jobs]))
-    runs: dict[str, list[float]] = {}
+    trained: dict[str, list[float]] = {}
     for (name, _, _), accuracy in zip(jobs, accuracies, strict=True):
-        runs.setdefault(name, []).append(accuracy)
+        trained.setdefault(name, []).append(accuracy)
+    runs = {name: trained.get(name) or previous["runs"][name] for name in [*correct, *mutants]}
     worst = min(min(v) for k, v in runs.items() if not k.startswith("mutant"))
     threshold = threshold_rule(worst, calibration.margin, calibration.floor)
+    seconds = round(time.time() - started)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores"
     figures = {
         "threshold": threshold, "margin": calibration.margin, "floor": calibration.floor,
         "worst_correct": worst, "seeds": seeds, "runs": runs,
         "command": f"coursekit calibrate {assignment_name} --seeds {seeds}",
-        "date": date.today().isoformat(), "machine": f"{platform.machine()}, "
-        f"{os.cpu_count()} cores", "seconds": round(time.time() - started),
+        "date": date.today().isoformat(), "machine": machine, "seconds": seconds,
+        "added": previous.get("added", []),
     }
+    if only_new:
+        figures.update({key: previous[key] for key in ("command", "date", "machine", "seconds")})
+        figures["added"].append({"entries": list(trained), "date": date.today().isoformat(),
+                                 "machine": machine, "seconds": seconds,
+                                 "command": f"coursekit calibrate {assignment_name} --only-new"})
     report.write_text(json.dumps(figures, indent=2) + "\n")
     report.with_suffix(".md").write_text(markdown(assignment_name, figures))
     print(f"{assignment_name}: threshold {threshold:.1%} (worst correct run {worst:.2%}, "
-          f"margin {calibration.margin:.0%}); wrote {report} and {report.with_suffix('.md')}")
+          f"margin {calibration.margin:.0%}); trained {', '.join(trained) or 'nothing new'}; "
+          f"wrote {report} and {report.with_suffix('.md')}")
     return figures
 
 
@@ -127,6 +144,9 @@ def markdown(assignment_name: str, figures: dict) -> str:
     lines = [f"# {assignment_name} accuracy calibration", "",
              f"Produced by `{figures['command']}` on {figures['date']} "
              f"({figures['machine']}, {figures['seconds']} s).", "",
+             *(f"Added by `{added['command']}` on {added['date']} ({added['machine']}, "
+               f"{added['seconds']} s), the other runs kept: {', '.join(added['entries'])}.\n"
+               for added in figures.get("added", [])),
              f"**Threshold: {figures['threshold']:.1%}** = the worst correct run "
              f"({figures['worst_correct']:.2%}) minus a margin of {figures['margin']:.0%}, "
              f"rounded down to 0.1% (never below the floor of {figures['floor']:.0%}).", "",

@@ -117,7 +117,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     names = args.assignments or [n for n in ASSIGNMENTS if load_assignment(n).calibration]
     for name in names:
-        calibrate(name, seeds=args.seeds, workers=args.workers)
+        calibrate(name, seeds=args.seeds, workers=args.workers, only_new=args.only_new)
     return 0
 
 
@@ -165,6 +165,10 @@ def parser() -> argparse.ArgumentParser:
                      help=f"{', '.join(ASSIGNMENTS)} (default: those with an accuracy threshold)")
     cal.add_argument("--seeds", type=int, default=20)
     cal.add_argument("--workers", type=int, default=None)
+    cal.add_argument("--only-new", action="store_true",
+                     help="train only the corpus entries the committed report lacks and keep its "
+                          "other runs (after adding a variant or mutant, when nothing the runs "
+                          "depend on has changed)")
     cal.set_defaults(run=cmd_calibrate)
     return top
 
