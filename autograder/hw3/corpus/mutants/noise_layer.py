@@ -4,7 +4,7 @@ import keras
 
 LOSES = ["Q1"]
 MAY_ALSO_LOSE = ["Q4"]
-SAYS = ["cannot rebuild 'gaussian_noise' (GaussianNoise)"]
+SAYS = ["the grader cannot rebuild 'gaussian_noise", "(GaussianNoise)"]  # Keras may number the name
 
 
 def build_model():
