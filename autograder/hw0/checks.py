@@ -317,7 +317,6 @@ def staircase_errors(student: Student, function: str, B: float) -> list[float]:
     """The worst error on [-B, B] of the student's staircase for ``function``, per unit count."""
     f = getattr(hw0_kernel, function)
     grid = np.linspace(-B, B, 4001)
-    assert np.ptp(f(grid)) > 0, f"{function} is flat on [-{B:g}, {B:g}]"
     errors = []
     for n in STAIRCASE_UNITS:
         what = f"staircase_network(f, {B:g}, {n})"

@@ -216,7 +216,6 @@ class Model:
                           "every activation in a layer (activation='relu'), not in call().")
 
 
-
 def as_layer(layer: dict, weights: list):
     """One described layer as a :class:`Dense`, :class:`Reshape` or :class:`Unknown`, or
     None for a layer that does nothing at test time (an activation layer is added to the
