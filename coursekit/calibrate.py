@@ -11,6 +11,7 @@ readable ``calibration.md`` beside it; both are committed.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import math
 import os
@@ -79,6 +80,26 @@ def train_once(assignment_name: str, variant: str | None, seed: int,
         return 0.0
 
 
+SIMD_FLAGS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "avx512_bf16",
+              "avx512_fp16", "avx_vnni", "amx_bf16", "amx_int8", "amx_tile")
+
+
+def machine_kind() -> str:
+    """What a training run's last digits depend on besides the code and the pins: the processor
+    and the vector instructions its numeric libraries may choose, e.g. "x86_64, AMD EPYC, 2
+    cores, avx avx2 avx512f fma sse4_2". Two machines of one kind train the same runs."""
+    model, flags = platform.processor() or "unknown processor", set()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name":
+                model = value.strip()
+            elif key.strip() == "flags":
+                flags = set(value.split())
+    simd = " ".join(sorted(flags.intersection(SIMD_FLAGS))) or "no flags read"
+    return f"{platform.machine()}, {model}, {os.cpu_count()} cores, {simd}"
+
+
 def threshold_rule(worst_correct: float, margin: float, floor: float) -> float:
     """The threshold: ``margin`` below the worst correct run, rounded down to 0.1%, never below
     ``floor``."""
@@ -118,7 +139,7 @@ def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
     worst = min(min(v) for k, v in runs.items() if not k.startswith("mutant"))
     threshold = threshold_rule(worst, calibration.margin, calibration.floor)
     seconds = round(time.time() - started)
-    machine = f"{platform.machine()}, {os.cpu_count()} cores"
+    machine = machine_kind()
     figures = {
         "threshold": threshold, "margin": calibration.margin, "floor": calibration.floor,
         "worst_correct": worst, "seeds": seeds, "runs": runs,

@@ -26,7 +26,7 @@ from submissions import blank, corpus, module_constant, solved, with_definitions
 from autograder.engine.assignment import KIT, assignment_names, load_assignment, walk
 from autograder.engine.checks import judge
 from autograder.engine.inline import InProcessStudent, rows_folder
-from coursekit.calibrate import threshold_rule, train_once
+from coursekit.calibrate import machine_kind, threshold_rule, train_once
 from coursekit.grade import grade_folder
 from coursekit.package import SETTINGS_FILE, build_autograder
 from coursekit.paths import ASSIGNMENTS, AUTOGRADER, SOLUTIONS
@@ -257,11 +257,26 @@ def test_threshold_follows_the_stated_rule(name):
                                                calibration.floor)
 
 
+def trained_on(data: dict, entry: str) -> str:
+    """The machine kind that trained ``entry``'s runs: the last ``--only-new`` that added it, or
+    the full calibration."""
+    added = [block["machine"] for block in data.get("added", []) if entry in block["entries"]]
+    return (added or [data["machine"]])[-1]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", CALIBRATED)
 def test_worst_committed_run_of_the_reference_is_reproduced(name):
-    runs = figures(name)["runs"]["reference"]
+    data = figures(name)
+    runs = data["runs"]["reference"]
     seed = runs.index(min(runs))
     # a fresh process, as in calibration: the kernel's environment is set before any import
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        assert pool.submit(train_once, name, "reference", seed).result() == runs[seed]
+        got = pool.submit(train_once, name, "reference", seed).result()
+    if trained_on(data, "reference") == machine_kind():
+        assert got == runs[seed]
+    else:
+        # Another processor's numeric libraries round differently, so its run is another sample
+        # of the same training: within the spread of the calibrated seeds, above the threshold.
+        assert abs(got - runs[seed]) <= max(runs) - min(runs), (got, runs[seed])
+        assert got >= data["threshold"]
