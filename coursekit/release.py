@@ -22,6 +22,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from autograder.engine.assignment import MANIFEST, Assignment, load_assignment, walk
+from autograder.engine.kernel import ONE_THREAD
 from coursekit.paths import ASSIGNMENTS, SOLUTIONS
 
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
@@ -126,14 +127,16 @@ def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:
 def execute_source(notebook: nbformat.NotebookNode, folder: Path, path: Path,
                    env: dict[str, str]) -> None:
     """Run the source top to bottom in ``folder`` with ``env`` added to the kernel's environment
-    (the grader's settings); ReleaseError naming the first failing cell."""
+    (the grader's settings, single-threaded as a graded kernel is); ReleaseError naming the
+    first failing cell."""
     with tempfile.TemporaryDirectory(prefix="coursekit-kernel-") as sockets:
         # Local sockets rather than TCP ports: nothing listens on the network, and the kernel
         # does not warn about unencrypted TCP.
         manager = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
         client = NotebookClient(notebook, km=manager, timeout=CELL_TIMEOUT_S,
                                 resources={"metadata": {"path": str(folder)}})
-        with client.setup_kernel(env={**os.environ, **env}, cleanup_kc=True):  # then shut down
+        kernel_env = {**os.environ, **ONE_THREAD, **env}
+        with client.setup_kernel(env=kernel_env, cleanup_kc=True):  # then shut down
             for index, cell in enumerate(notebook.cells):
                 try:
                     client.execute_cell(cell, index)

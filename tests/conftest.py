@@ -11,11 +11,17 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-from submissions import write
+from autograder.engine.kernel import ONE_THREAD
 
-from autograder.engine.assignment import Assignment, load_assignment
-from autograder.engine.judge import grade, points_per_question
+# Before numpy loads: the suite's own numeric work is single-threaded like the kernels it
+# grades, so two test workers on two cores do not fight over them.
+os.environ.update(ONE_THREAD)
+
+import pytest  # noqa: E402
+from submissions import write  # noqa: E402
+
+from autograder.engine.assignment import Assignment, load_assignment  # noqa: E402
+from autograder.engine.judge import grade, points_per_question  # noqa: E402
 
 HW1 = load_assignment("hw1")
 

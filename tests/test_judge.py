@@ -98,6 +98,23 @@ def test_a_function_that_kills_its_process_is_survived(grade_toy):
     assert "stopped the Python process" in tests["Q1"]["output"] and tests["Q2"]["score"] == 1
 
 
+def test_memory_a_stopped_cell_still_holds_is_given_back_before_a_call_is_failed(grade_toy):
+    # The stopped cell keeps 700 MB of the 1,000 MB cap; add needs 500 MB. In that kernel add
+    # raises MemoryError; in a kernel re-run without the stopped cell it has room.
+    hoarder = "held = bytearray(700 * 10**6)\nwhile True:\n    pass"
+    roomy_add = "def add(a, b):\n    room = bytearray(500 * 10**6)\n    return a + b"
+    results = grade_toy(CORRECT[0], hoarder, roomy_add, CORRECT[2])
+    assert results["score"] == 3, results["tests"]
+    assert "cell 2" in results["output"] and "time limit" in results["output"]
+
+
+def test_a_function_that_always_runs_out_of_memory_says_so(grade_toy):
+    greedy_add = "def add(a, b):\n    room = bytearray(1200 * 10**6)\n    return a + b"
+    tests = by_name(grade_toy(CORRECT[0], greedy_add, CORRECT[2]))
+    assert "MemoryError" in tests["Q1"]["output"] and tests["Q1"]["score"] == 0
+    assert tests["Q2"]["score"] == 1
+
+
 def test_same_submission_same_score_and_messages(grade_toy):
     first = grade_toy("import numpy as np\ndef add(a, b):\n    return a + b + 1e-3 * np.sign(a)",
                       CORRECT[2])

@@ -194,37 +194,59 @@ class RemoteStudent:
         probe.save(request, function=function, **request_values)
         code = (f"__import__('runpy').run_path({str(session.folder.probe / PROBE_FILE)!r})"
                 f"['serve_call']({str(request)!r}, {str(response)!r})")
-        outcome = session.kernel.execute(code, limit)
-        if out_of_memory(outcome) and not response.exists():
-            # The kernel had no memory left to even take the call (it may still hold what a
-            # stopped cell produced, e.g. a flood of output): start it again with the cells
-            # that ran cleanly, and ask once more.
-            session.kernel.kill()
-            limit = min(limit, session.remaining())
-            try:
-                session.ensure_kernel()
-                outcome = session.kernel.execute(code, max(limit, 0.1))
-            except KernelFailed as error:
-                outcome = Outcome("died", str(error))
         try:
+            outcome, answer, unreadable = self._send(code, response, limit)
+            if ran_out_of_memory(outcome, answer):
+                # The kernel may still hold what ran before it and cannot give back (a stopped
+                # cell's variables, or the flood of output it was still sending): start it
+                # again with the cells that ran cleanly, and ask once more.
+                session.kernel.kill()
+                limit = min(limit, session.remaining())
+                try:
+                    session.ensure_kernel()
+                    outcome, answer, unreadable = self._send(code, response, max(limit, 0.1))
+                except KernelFailed as error:
+                    outcome, answer, unreadable = Outcome("died", str(error)), None, ""
             if outcome.status == "timeout":
                 raise StudentError(f"Calling {shown} took longer than {limit:.0f} s and was "
                                    "stopped. Look for a loop that never ends or very slow code.")
             if outcome.status == "died":
                 raise StudentError(f"Calling {shown} stopped the Python process (for example "
                                    "with os._exit, or by running out of memory).")
-            if out_of_memory(outcome) and not response.exists():
+            if out_of_memory(outcome) and answer is None:
                 raise StudentError(f"Calling {shown} ran out of memory (the limit is "
                                    f"{session.assignment.limits.memory_bytes // 10**6} MB).")
-            try:
-                return probe.load(response, rows_dir=session.folder.probe)
-            except (OSError, ValueError, KeyError) as error:
-                raise StudentError(f"Calling {shown} gave no readable answer "
-                                   f"({type(error).__name__}).") from None
+            if answer is None:
+                raise StudentError(f"Calling {shown} gave no readable answer ({unreadable}).")
+            return answer
         finally:
             for path in (request, response):
-                for part in (path, Path(f"{path}.npz")):
-                    part.unlink(missing_ok=True)
+                remove_saved(path)
+
+    def _send(self, code: str, response: Path, limit: float) -> tuple[Outcome, dict | None, str]:
+        """Run the request ``code`` in the kernel; its outcome, the answer it left at
+        ``response`` (None if there is none to read) and, then, why it could not be read."""
+        remove_saved(response)  # an answer left by an earlier try is not this one
+        outcome = self.session.kernel.execute(code, limit)
+        try:
+            return outcome, probe.load(response, rows_dir=self.session.folder.probe), ""
+        except (OSError, ValueError, KeyError) as error:
+            return outcome, None, type(error).__name__
+
+
+def remove_saved(path: Path) -> None:
+    """Delete what :func:`probe.save` wrote at ``path``."""
+    for part in (path, Path(f"{path}.npz")):
+        part.unlink(missing_ok=True)
+
+
+def ran_out_of_memory(outcome: Outcome, answer: dict | None) -> bool:
+    """Whether a call ran out of memory: the kernel could not even take it, or the student's
+    function raised MemoryError."""
+    if answer is None:
+        return out_of_memory(outcome)
+    return (answer.get("status") == "raised"
+            and (answer.get("error") or {}).get("type") == "MemoryError")
 
 
 @functools.cache
