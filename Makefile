@@ -62,7 +62,7 @@ autograder: data
 	$(BIN)/coursekit autograder
 
 test: setup data
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 lint: setup
 	$(BIN)/ruff check .

@@ -26,6 +26,9 @@ from coursekit.paths import AUTOGRADER
 pytestmark = pytest.mark.slow
 FULL = {q: float(p) for q, p in HW1.questions.items()}
 FAST = quick(HW1, cell_seconds=5, call_seconds=5, budget_seconds=240)
+# For a train_one_sample that never returns: Q1 to Q3 take seconds, then Q4's calls wait for
+# the whole budget.
+LOOPING = quick(HW1, cell_seconds=5, call_seconds=5, budget_seconds=75)
 MISSING_DERIVATIVE = next(p for p in corpus("hw1", "mutants") if "derivative" in p.stem)
 
 
@@ -45,8 +48,8 @@ def test_a_hostile_cell_costs_nothing_else(grade_notebook, source):
 def test_infinite_loop_inside_a_graded_function_costs_its_questions(grade_notebook):
     looping = ("def train_one_sample(x, y, weights, biases, learning_rate=0.003):\n"
                "    while True:\n        pass\n")
-    results = grade_notebook(with_definitions(solved("hw1"), looping), assignment=FAST)
-    assert_complete_and_bounded(results)
+    results = grade_notebook(with_definitions(solved("hw1"), looping), assignment=LOOPING)
+    assert_complete_and_bounded(results, LOOPING)
     got = scores(results)
     assert got["Q1"] == FULL["Q1"] and got["Q2"] == FULL["Q2"]
     assert got["Q3"] < FULL["Q3"] and got["Q4"] == 0

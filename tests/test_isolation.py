@@ -247,7 +247,7 @@ def test_a_submission_cannot_read_or_write_the_graders_home(who):
 HOSTILE_NEIGHBOUR = """\
 import glob, os, signal, time
 started = time.monotonic()
-while time.monotonic() - started < 40:
+while time.monotonic() - started < 20:
     try:
         os.kill(-1, signal.SIGKILL)
     except OSError:
@@ -272,13 +272,14 @@ def test_a_hostile_neighbour_in_a_batch_costs_the_honest_nothing(who, level):
         pytest.skip(f"student code cannot be isolated from {person.name} here ({got})")
     work = person.folder(person.home / f"work-{uuid.uuid4().hex[:8]}")
     folder = person.folder(work / "submissions")
+    # HW0, the quickest to grade; its four runs start side by side (four workers).
     for name in ("honest-1", "honest-2", "honest-3"):
-        write(solved("hw1"), folder / f"{name}.ipynb")
-    write(after_first_code_cell(solved("hw1"), HOSTILE_NEIGHBOUR), folder / "hostile.ipynb")
+        write(solved("hw0"), folder / f"{name}.ipynb")
+    write(after_first_code_cell(solved("hw0"), HOSTILE_NEIGHBOUR), folder / "hostile.ipynb")
     for path in folder.iterdir():
         os.chown(path, person.uid, person.uid)
     out = work / "out"
-    done = person.run([COURSEKIT, "grade", "hw1", str(folder), "--out", str(out),
+    done = person.run([COURSEKIT, "grade", "hw0", str(folder), "--out", str(out),
                        "--workers", "4"], env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     rows = {row["submission"]: row for row in csv.DictReader((out / "grades.csv").open())}
