@@ -4,18 +4,22 @@
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
-# The grader runs student kernels as an unprivileged user, who must be able to run the venv's
-# interpreter: prefer the system Python over one installed inside a private home folder.
-PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) $(shell command -v python3.11) python3)
+# The kit runs on Python 3.11, 3.12 and 3.13. The grader runs student kernels as an unprivileged
+# user, who must be able to run the venv's interpreter: prefer the system's Python over one
+# installed inside a private home folder. `make PYTHON=/path/to/python3.X` picks another.
+SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+PYTHON ?= $(shell for p in /usr/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12 \
+  /usr/bin/python3.11 /usr/local/bin/python3 "$$(command -v python3)"; do \
+  [ -x "$$p" ] && "$$p" -c '$(SUPPORTED)' 2>/dev/null && { echo "$$p"; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: all setup bubblewrap export-tools data release autograder test lint bench calibrate lock clean
+.PHONY: all setup python bubblewrap export-tools data release autograder test lint bench calibrate lock clean
 
 all: setup data release autograder
 
-$(BIN)/coursekit: requirements.txt pyproject.toml
+$(BIN)/coursekit: requirements.txt pyproject.toml | python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==23.2.1"
 	$(BIN)/python -m pip install --quiet --requirement requirements.txt
@@ -23,6 +27,29 @@ $(BIN)/coursekit: requirements.txt pyproject.toml
 	touch $@
 
 setup: $(BIN)/coursekit bubblewrap export-tools
+
+# A supported Python that can make a virtual environment (Debian and Ubuntu ship venv's
+# ensurepip as python3.X-venv: installed here when root, else named).
+python:
+	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c '$(SUPPORTED)' 2>/dev/null; then \
+	  found="$(PYTHON)"; found=$${found:-$$(command -v python3 || true)}; \
+	  version=$$("$$found" -c 'import platform; print(platform.python_version())' 2>/dev/null); \
+	  echo "make: coursekit needs Python 3.11, 3.12 or 3.13; found $${found:-no python3}$${found:+ \
+	(Python $${version:-that does not run})}." >&2; \
+	  echo "      Install one (Debian 12: python3.11, Debian 13: python3.13, Ubuntu 24.04:" >&2; \
+	  echo "      python3.12, each with its -venv package), or run make PYTHON=/path/to/python3.X" >&2; \
+	  exit 1; \
+	fi; \
+	"$(PYTHON)" -c 'import ensurepip' 2>/dev/null && exit 0; \
+	venv=python$$("$(PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q $$venv >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q $$venv >/dev/null; }; \
+	else \
+	  echo "make: $(PYTHON) cannot make a virtual environment: sudo apt-get install $$venv" >&2; \
+	  exit 1; \
+	fi
 
 # Student code is graded inside a bubblewrap sandbox: installed here when root, else named.
 bubblewrap:

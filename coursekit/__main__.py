@@ -1,3 +1,3 @@
-from coursekit.cli import main
+from coursekit.system import main
 
 raise SystemExit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -69,9 +70,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if how is None:
         return 2
     if how.level == "none":
-        print(f"coursekit grade: warning: {how.summary()} Install bubblewrap "
-              "(`sudo apt-get install bubblewrap`) or grade as root to isolate it.",
-              file=sys.stderr)
+        fix = ("Grade as root (sudo) to isolate it" if shutil.which("bwrap") else
+               "Install bubblewrap (`sudo apt-get install bubblewrap`) or grade as root to "
+               "isolate it")
+        print(f"coursekit grade: warning: {how.summary()} {fix}.", file=sys.stderr)
         if args.require_isolation:
             print("coursekit grade: --require-isolation: refusing to run student code.",
                   file=sys.stderr)

@@ -36,6 +36,10 @@ LEASES = Path("/run/coursekit")
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 LEVELS = ("sandbox", "user", "none")
 TMP_BYTES = 100_000_000  # the sandbox's private /tmp
+NO_USER_NAMESPACES = (  # what stops bubblewrap as an ordinary user, on the systems we know
+    " (as an ordinary user, bubblewrap needs user namespaces: Ubuntu 23.10 and newer restrict "
+    "them with AppArmor, see sysctl kernel.apparmor_restrict_unprivileged_userns; elsewhere "
+    "user.max_user_namespaces must be above 0; or grade as root, where bubblewrap needs none)")
 
 
 class IsolationError(RuntimeError):
@@ -210,7 +214,8 @@ def isolation() -> Isolation:
                 works, said = _kernel_runs(bwrap_command(check, Path(scratch), [], uid), None)
             if works:
                 return Isolation("sandbox", run_users=root)
-            why.append(f"bubblewrap cannot make a sandbox here: {said}")
+            why.append(f"bubblewrap cannot make a sandbox here: {said}"
+                       f"{'' if root else NO_USER_NAMESPACES}")
     if wanted in ("", "user") and root:
         works, said = _kernel_runs(check, uid)
         if works:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
 # It installs bubblewrap (the sandbox student code runs in, where the container allows it), a
-# Python >= 3.11 and the pinned packages the grader and the notebooks need.
+# Python 3.11 to 3.13 and the pinned packages the grader and the notebooks need.
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -f requirements.txt ] || cd /autograder/source  # a copy of this script run from elsewhere
@@ -18,19 +18,19 @@ runs_as_student() {  # runs_as_student PYTHON CODE: whether a run's user id can 
     >/dev/null 2>&1
 }
 
-# A Python >= 3.11 that the student's user can run too (not one installed under /root),
+# A Python 3.11 to 3.13 that the student's user can run too (not one installed under /root),
 # able to make a virtual environment (Debian and Ubuntu ship ensurepip separately).
-is_recent='import sys, venv, ensurepip; assert sys.version_info >= (3, 11)'
+supported='import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))'
 python=""
-for candidate in /usr/bin/python3.1[1-3] /usr/local/bin/python3.1[1-3] /usr/bin/python3 \
-                 "$(command -v python3.11 || true)" "$(command -v python3 || true)"; do
-  if [ -x "$candidate" ] && runs_as_student "$candidate" "$is_recent"; then
+for candidate in /usr/bin/python3 /usr/bin/python3.1[1-3] /usr/local/bin/python3.1[1-3] \
+                 "$(command -v python3 || true)"; do
+  if [ -x "$candidate" ] && runs_as_student "$candidate" "import venv, ensurepip; $supported"; then
     python="$candidate"; break
   fi
 done
-if [ -z "$python" ]; then  # the system's python3 if recent enough (Ubuntu 24.04), else 3.11
-  minor=$(/usr/bin/python3 -c 'import sys; print(sys.version_info[1])' 2>/dev/null || echo 0)
-  [ "$minor" -ge 11 ] && version=3.$minor || version=3.11
+if [ -z "$python" ]; then  # the system's python3 with its venv package if supported, else 3.11
+  version=$(/usr/bin/python3 -c "$supported" 2>/dev/null &&
+            /usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' || echo 3.11)
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "python$version" "python$version-venv"
   python=/usr/bin/python$version
