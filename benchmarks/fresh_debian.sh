@@ -53,12 +53,19 @@ step() {  # step NAME COMMAND...: run it, its output in a log; print its time or
 say() { echo "    $*"; }
 
 # A root made usable: its own mount point (bubblewrap's pivot_root needs one), /proc, /sys,
-# /dev and the host's name resolution.
+# /dev, and the host's way to the registries: its name resolution, its proxy settings and its
+# certificate authorities (a proxy that re-signs TLS needs them; pip reads PIP_CERT).
+HOST_ENV=()
+for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY PIP_INDEX_URL; do
+  [ -n "${!name:-}" ] && HOST_ENV+=("$name=${!name}")
+done
+HOST_CA=/etc/ssl/host-ca.crt
 enter() {  # enter ROOT COMMAND...: run COMMAND in ROOT as root, with a login-like environment
   local root=$1
   shift
   chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PIP_CERT=$HOST_CA SSL_CERT_FILE=$HOST_CA ${HOST_ENV[@]+"${HOST_ENV[@]}"} "$@"
 }
 prepare() {
   local root=$1
@@ -69,6 +76,7 @@ prepare() {
   mount -t devpts devpts "$root/dev/pts" -o newinstance,ptmxmode=0666
   mount -t tmpfs tmpfs "$root/run"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  cp /etc/ssl/certs/ca-certificates.crt "$root$HOST_CA"
 }
 apt_install() { enter "$1" apt-get install -y -q --no-install-recommends "${@:2}"; }
 
