@@ -76,6 +76,7 @@ prepare() {
   mount -t devpts devpts "$root/dev/pts" -o newinstance,ptmxmode=0666
   mount -t tmpfs tmpfs "$root/run"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  mkdir -p "$root$(dirname $HOST_CA)"
   cp /etc/ssl/certs/ca-certificates.crt "$root$HOST_CA"
 }
 apt_install() { enter "$1" apt-get install -y -q --no-install-recommends "${@:2}"; }
