@@ -79,7 +79,11 @@ prepare() {
   mkdir -p "$root$(dirname $HOST_CA)"
   cp /etc/ssl/certs/ca-certificates.crt "$root$HOST_CA"
 }
-apt_install() { enter "$1" apt-get install -y -q --no-install-recommends "${@:2}"; }
+apt_install() {  # apt_install ROOT PACKAGE...: Debian's packages, without recommends
+  enter "$1" apt-get update -q &&
+    enter "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      "${@:2}"
+}
 
 echo "# $(date -u +%F), host: $(. /etc/os-release; echo "$PRETTY_NAME"), $(uname -m)," \
      "$(nproc) cores; kit at $(git -C "$KIT" rev-parse --short HEAD)"
@@ -93,9 +97,8 @@ prepare "$WORK/gradescope"
 
 # Root 1: an instructor's new machine.
 R=$WORK/kit
-step "root 1: apt-get install python3 python3-venv make git" sh -c \
-  "chroot $R apt-get update -q && chroot $R env DEBIAN_FRONTEND=noninteractive \
-   apt-get install -y -q --no-install-recommends python3 python3-venv make git ca-certificates"
+step "root 1: apt-get install python3 python3-venv make git" \
+  apt_install "$R" python3 python3-venv make git ca-certificates
 say "$(enter "$R" sh -c '. /etc/os-release; echo "$PRETTY_NAME"'), $(enter "$R" python3 --version)"
 step "root 1: git clone the kit" git clone --quiet --no-hardlinks "$KIT" "$R/root/coursekit"
 step "root 1: make (venv, Debian tools, data, releases, zips)" \
@@ -120,9 +123,7 @@ step "root 1: git status is clean" enter "$R" sh -c \
 
 # Root 2: a Gradescope image whose only Python is 3.13, without its venv package.
 G=$WORK/gradescope
-step "root 2: apt-get install python3 unzip" sh -c \
-  "chroot $G apt-get update -q && chroot $G env DEBIAN_FRONTEND=noninteractive \
-   apt-get install -y -q --no-install-recommends python3 unzip ca-certificates"
+step "root 2: apt-get install python3 unzip" apt_install "$G" python3 unzip ca-certificates
 say "$(enter "$G" python3 --version); python3.11 on offer: $(enter "$G" sh -c \
     'apt-cache show python3.11 >/dev/null 2>&1 && echo yes || echo no')"
 mkdir -p "$G/autograder/source" "$G/autograder/submission" "$G/autograder/results"
