@@ -15,7 +15,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: all setup python bubblewrap export-tools data release autograder test lint bench calibrate lock clean
+.PHONY: all setup python bubblewrap export-tools browser data release autograder test lint bench calibrate lock clean
 
 all: setup data release autograder
 
@@ -26,7 +26,7 @@ $(BIN)/coursekit: requirements.txt pyproject.toml | python
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
-setup: $(BIN)/coursekit bubblewrap export-tools
+setup: $(BIN)/coursekit bubblewrap export-tools browser
 
 # A supported Python that can make a virtual environment (Debian and Ubuntu ship venv's
 # ensurepip as python3.X-venv: installed here when root, else named).
@@ -61,6 +61,19 @@ bubblewrap:
 	else \
 	  echo "note: install bubblewrap (sudo apt-get install bubblewrap): without it, student code"; \
 	  echo "      is graded as your own user (coursekit grade says so; see README, Isolation)"; \
+	fi
+
+# The tests open the feedback, report and similarity pages in Debian's headless chromium (they
+# skip, saying why, without it): installed here when root, else named.
+browser:
+	@command -v chromium >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } || \
+	  echo "note: chromium could not be installed; the browser tests will skip"; \
+	else \
+	  echo "note: the browser tests need chromium (sudo apt-get install chromium)"; \
 	fi
 
 # `coursekit export` typesets written answers with pandoc and xelatex (nbconvert's LaTeX

@@ -1,4 +1,5 @@
-"""The `coursekit` command: data, release, autograder, grade, export, calibrate."""
+"""The `coursekit` command: data, release, autograder, grade, feedback, report, export,
+calibrate."""
 
 from __future__ import annotations
 
@@ -113,6 +114,37 @@ def cmd_export(args: argparse.Namespace) -> int:
     return main(args.assignment, args.submissions, args.out, args.workers)
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from coursekit.feedback import NoResults, write_folder_feedback
+
+    try:
+        pages = write_folder_feedback(args.folder)
+    except NoResults as error:
+        print(f"coursekit feedback: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(pages)} feedback pages under {args.folder}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from autograder.engine.assignment import load_assignment
+    from coursekit.graded import NoResults
+    from coursekit.report import CHECKS_CSV, REPORT, write_report
+
+    calibration = load_assignment(args.assignment).calibration
+    try:
+        stats = write_report(args.assignment, args.folder,
+                             calibration.report if calibration else None)
+    except NoResults as error:
+        print(f"coursekit report: {error}", file=sys.stderr)
+        return 2
+    for graded in stats.unreadable:
+        print(f"coursekit report: {graded.name}: {graded.problem}", file=sys.stderr)
+    print(f"{len(stats.graded)} graded submissions, {len(stats.unreadable)} without results; "
+          f"wrote {args.folder / REPORT} and {args.folder / CHECKS_CSV}")
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from autograder.engine.assignment import load_assignment
     from coursekit.calibrate import calibrate
@@ -161,6 +193,17 @@ def parser() -> argparse.ArgumentParser:
                     help="folder for template.pdf, submissions/<name>.pdf and export.csv")
     ex.add_argument("--workers", type=int, default=None, help="parallel exports (default: cores)")
     ex.set_defaults(run=cmd_export)
+
+    fb = commands.add_parser("feedback", help="(re)write feedback.html for a folder of results")
+    fb.add_argument("folder", type=Path, help="what `coursekit grade ... --out DIR` wrote, or a "
+                    "Gradescope export")
+    fb.set_defaults(run=cmd_feedback)
+
+    rp = commands.add_parser("report", help="the class at a glance: report.html and checks.csv")
+    rp.add_argument("assignment", choices=ASSIGNMENTS)
+    rp.add_argument("folder", type=Path, help="what `coursekit grade ... --out DIR` wrote, or a "
+                    "Gradescope export")
+    rp.set_defaults(run=cmd_report)
 
     cal = commands.add_parser("calibrate", help="calibrate accuracy thresholds; write the reports")
     cal.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",

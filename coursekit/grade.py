@@ -26,6 +26,7 @@ from autograder.engine.judge import (
     results,
     write_results,
 )
+from coursekit.feedback import write_feedback
 
 WORKER_ATTEMPTS = 2
 WORKER_SLACK_S = 120.0  # beyond the assignment's budget, for start-up and clean-up
@@ -63,8 +64,15 @@ def grade_one(assignment_name: str, submission: Path, out: Path,
     """Grade ``submission`` (of the student ``identity``, if known) and write ``out`` (a
     results.json); return the results."""
     outcome = grade_or_explain(load_assignment(assignment_name), submission, identity)
-    write_results(outcome, out)
+    outcome.setdefault("extra_data", {})["submission"] = submission_name(submission)
+    write_graded(outcome, out)
     return outcome
+
+
+def write_graded(outcome: dict, out: Path) -> None:
+    """Write the results.json ``out`` and the student's ``feedback.html`` beside it."""
+    write_results(outcome, out)
+    write_feedback(out)
 
 
 def submission_name(submission: Path) -> str:
@@ -84,6 +92,7 @@ class Job:
 
     command: list[str]
     out: Path
+    submission: str  # its name in results and reports
     attempts: int = 0
     worker: subprocess.Popen | None = None
     started: float = 0.0
@@ -145,6 +154,9 @@ def run_batch(assignment: Assignment, jobs: list[Job], workers: int,
             running.remove(index)
             outcome = job.graded()
             if outcome is not None:
+                if job.attempts > 1:  # the class report lists the submissions graded again
+                    outcome.setdefault("extra_data", {})["grader_restarts"] = job.failures
+                    write_graded(outcome, job.out)
                 graded[index] = outcome
                 continue
             if len(job.failures) < job.attempts:
@@ -153,14 +165,16 @@ def run_batch(assignment: Assignment, jobs: list[Job], workers: int,
                 waiting.append(index)
             else:
                 graded[index] = worker_failed(assignment, job)
-                write_results(graded[index], job.out)
+                write_graded(graded[index], job.out)
     return [graded[i] for i in range(len(jobs))]
 
 
 def worker_failed(assignment: Assignment, job: Job) -> dict:
     reason = (f"the grader stopped {len(job.failures)} times on this submission "
               f"({', '.join(job.failures)}); please tell your course staff.")
-    return results(assignment, [not_run(c, reason) for c in assignment.checks], [reason], 0.0)
+    outcome = results(assignment, [not_run(c, reason) for c in assignment.checks], [reason], 0.0)
+    outcome["extra_data"].update(submission=job.submission, grader_restarts=job.failures)
+    return outcome
 
 
 def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | None = None,
@@ -172,7 +186,8 @@ def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | N
     submissions = submissions_in(folder)
     targets = [out / submission_name(s) / "results.json" for s in submissions]
     jobs = [Job(worker_command(assignment_name, submission, target,
-                               identity_in(roster or {}, submission)), target)
+                               identity_in(roster or {}, submission)), target,
+                submission_name(submission))
             for submission, target in zip(submissions, targets, strict=True)]
     workers = workers or max(1, min(len(submissions), os.cpu_count() or 1))
     all_results = run_batch(assignment, jobs, workers)

@@ -29,7 +29,7 @@ json.dump({'score': 7, 'tests': [], 'attempt': attempt}, open(out, 'w'))
 def job(tmp_path, plan: str) -> Job:
     out = tmp_path / plan / "results.json"
     return Job([sys.executable, "-c", WORKER, str(out), str(tmp_path / f"{plan}.tries"), plan],
-               out)
+               out, plan)
 
 
 def test_dead_and_hung_workers_are_replaced_then_explained(tmp_path):
@@ -38,10 +38,14 @@ def test_dead_and_hung_workers_are_replaced_then_explained(tmp_path):
     results = run_batch(HW1, jobs, workers=2, time_limit=3)
     assert results[0]["attempt"] == 1 and results[0]["score"] == 7
     assert results[1]["attempt"] == 2 and results[1]["score"] == 7
+    assert "grader_restarts" not in results[0].get("extra_data", {})
+    assert results[1]["extra_data"]["grader_restarts"] == ["killed by signal 9"]
+    assert (tmp_path / "dies-once" / "feedback.html").exists()
     for failed, why in ((results[2], "exit code 3, exit code 3"),
                         (results[3], "still running after 3 s, still running after 3 s")):
         assert failed["score"] == 0 and why in failed["output"]
         assert [t["name"] for t in failed["tests"]] == [c.name for c in HW1.checks]
+        assert len(failed["extra_data"]["grader_restarts"]) == 2
     for one in jobs:
         assert json.loads(one.out.read_text())["score"] in (0, 7)
     assert [one.attempts for one in jobs] == [1, 2, 2, 2]

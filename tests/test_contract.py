@@ -219,6 +219,16 @@ def test_solution_gets_full_marks_through_the_zip_end_to_end(name, tmp_path):
     results, _ = run_like_gradescope(built, tmp_path, solved(name))
     assert failures(results) == []
     assert results["score"] == load_assignment(name).max_score
+    # what the class report reads: the run's figures, and each threshold check's measurement
+    extra = results["extra_data"]
+    assert extra["assignment"] == name and extra["limits_hit"] == {} and extra["problems"] == []
+    assert extra["kernel_peak_mb"] > 50 and extra["judge_peak_mb"] > 20
+    measured = [t["extra_data"]["measured"] for t in results["tests"] if "extra_data" in t]
+    if load_assignment(name).calibration:
+        assert len(measured) == 1 and measured[0]["name"] == "test accuracy"
+        assert measured[0]["value"] >= measured[0]["threshold"] == figures(name)["threshold"]
+    else:
+        assert measured == []
 
 
 # -- calibration -------------------------------------------------------------------------------

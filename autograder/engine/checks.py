@@ -2,9 +2,10 @@
 
 A check function receives a :class:`Student` (remote or in-process, the check cannot tell) and a
 seeded ``numpy.random.Generator`` for its hidden inputs. It returns nothing when the student
-passes (or a :class:`Score`, for partial credit or a line of feedback) and raises
-:class:`CheckFailed` with a message for the student otherwise. The message says what was
-expected, what came, and where to look, never the hidden answer.
+passes (or a :class:`Score`, for partial credit or a line of feedback, or a :class:`Measured`,
+for a figure compared with a threshold) and raises :class:`CheckFailed` with a message for the
+student otherwise. The message says what was expected, what came, and where to look, never the
+hidden answer.
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ T = TypeVar("T")
 
 
 class CheckFailed(AssertionError):
-    """The student's answer is wrong; the message is for the student."""
+    """The student's answer is wrong; the message is for the student. ``measured`` is the
+    figure a threshold check saw, if it got that far (see :class:`Measured`)."""
+
+    def __init__(self, message: str, measured: Measured | None = None):
+        super().__init__(message)
+        self.measured = measured
 
 
 class StudentError(CheckFailed):
@@ -110,7 +116,7 @@ class Check:
     question: str
     name: str
     points: float
-    run: Callable[[Student, np.random.Generator], Score | None]
+    run: Callable[[Student, np.random.Generator], Score | Measured | None]
     uses: Uses | None = None
 
 
@@ -124,12 +130,27 @@ class Score:
 
 
 @dataclass(frozen=True)
+class Measured:
+    """A figure a check compared with a threshold, kept in the results for the class report:
+    ``Measured("test accuracy", 0.912, 0.897)``. Returned by a check that passes; given to
+    :class:`CheckFailed` by one that does not."""
+
+    name: str
+    value: float
+    threshold: float
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "value": float(self.value), "threshold": float(self.threshold)}
+
+
+@dataclass(frozen=True)
 class Verdict:
-    """The outcome of one check for one student."""
+    """The outcome of one check for one student, with the figure it measured, if any."""
 
     check: Check
     score: float
     message: str
+    measured: Measured | None = None
 
     @property
     def passed(self) -> bool:
@@ -166,7 +187,7 @@ def judge(check: Check, student: Student, assignment: str) -> Verdict:
     try:
         outcome = check.run(student, seeded_rng(assignment, check.name))
     except CheckFailed as failure:
-        return Verdict(check, 0.0, str(failure))
+        return Verdict(check, 0.0, str(failure), failure.measured)
     except Exception as error:  # noqa: BLE001 - an answer odd enough to trip the check itself
         return Verdict(check, 0.0, f"Your answer could not be checked ({type(error).__name__}: "
                                    f"{str(error)[:200]}). Check the types and shapes you return.")
@@ -174,7 +195,8 @@ def judge(check: Check, student: Student, assignment: str) -> Verdict:
         student.forget()
     if isinstance(outcome, Score):
         return Verdict(check, min(max(outcome.points, 0.0), check.points), outcome.message)
-    return Verdict(check, check.points, "Passed.")
+    return Verdict(check, check.points, "Passed.",
+                   outcome if isinstance(outcome, Measured) else None)
 
 
 def judge_all(checks: Sequence[Check], student: Student, assignment: str) -> list[Verdict]:
@@ -186,7 +208,7 @@ def judge_all(checks: Sequence[Check], student: Student, assignment: str) -> lis
         verdict = judge(check, student, assignment)
         if not verdict.passed and check.uses is not None:
             note = check.uses.note(failed - {check.question})
-            verdict = Verdict(check, verdict.score, note + verdict.message)
+            verdict = Verdict(check, verdict.score, note + verdict.message, verdict.measured)
         if not verdict.passed:
             failed.add(check.question)
         verdicts.append(verdict)

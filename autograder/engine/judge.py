@@ -7,10 +7,12 @@ alone writes the results. Whatever happens, every check of the assignment is lis
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import json
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -75,6 +77,8 @@ class Session:
         self.kernel: StudentKernel | None = None
         self.good_cells: list[CodeCell] = []
         self.problems: list[str] = []
+        self.kernels: list[StudentKernel] = []  # every kernel started, for their peak memory
+        self.limits_hit: collections.Counter[str] = collections.Counter()  # kind -> times
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -85,6 +89,7 @@ class Session:
             self.kernel = StudentKernel(self.folder.work, self.folder.probe,
                                         self.assignment.limits, self.user,
                                         self.assignment.kernel_env)
+            self.kernels.append(self.kernel)
             try:
                 self.kernel.start()
                 return
@@ -98,6 +103,7 @@ class Session:
         for cell in cells:
             if self.remaining() <= 0:
                 self.problems.append(f"{cell.label} was not run: the time budget ran out.")
+                self.limits_hit["time budget"] += 1
                 continue
             try:
                 self.ensure_kernel()
@@ -110,6 +116,7 @@ class Session:
                 self.good_cells.append(cell)
                 continue
             self.problems.append(f"{cell.label} {describe(outcome, self.assignment.limits)}")
+            self.note_limit(outcome)
             if out_of_memory(outcome):
                 # what it allocated may still be held by a variable: start again without it
                 self.kernel.kill()
@@ -124,6 +131,17 @@ class Session:
         for cell in self.good_cells:
             timeout = min(self.assignment.limits.cell_seconds, self.remaining())
             self.kernel.execute(cell.source, max(timeout, 0.1))
+
+    def note_limit(self, outcome: Outcome) -> None:
+        """Count a limit that ``outcome`` hit (time, memory, or a crash), if it hit one."""
+        kind = ("memory" if out_of_memory(outcome) else
+                {"timeout": "time", "died": "crash"}.get(outcome.status))
+        if kind:
+            self.limits_hit[kind] += 1
+
+    def peak_mb(self) -> float:
+        """The largest peak memory of any of this run's kernels, in MB (read as each ended)."""
+        return max((kernel.peak_mb for kernel in self.kernels), default=0.0)
 
     def close(self) -> None:
         if self.kernel is not None:
@@ -183,6 +201,7 @@ class RemoteStudent:
         session = self.session
         limit = min(timeout or session.assignment.limits.call_seconds, session.remaining())
         if limit <= 0:
+            session.limits_hit["time budget"] += 1
             raise StudentError("Not checked: the grading time budget ran out before this check.")
         try:
             session.ensure_kernel()
@@ -196,6 +215,7 @@ class RemoteStudent:
                 f"['serve_call']({str(request)!r}, {str(response)!r})")
         try:
             outcome, answer, unreadable = self._send(code, response, limit)
+            session.note_limit(outcome)
             if ran_out_of_memory(outcome, answer):
                 # The kernel may still hold what ran before it and cannot give back (a stopped
                 # cell's variables, or the flood of output it was still sending): start it
@@ -207,6 +227,7 @@ class RemoteStudent:
                     outcome, answer, unreadable = self._send(code, response, max(limit, 0.1))
                 except KernelFailed as error:
                     outcome, answer, unreadable = Outcome("died", str(error)), None, ""
+                session.note_limit(outcome)
             if outcome.status == "timeout":
                 raise StudentError(f"Calling {shown} took longer than {limit:.0f} s and was "
                                    "stopped. Look for a loop that never ends or very slow code.")
@@ -331,14 +352,14 @@ def grade(assignment: Assignment, submission: Path, identity: str | None = None)
             return results(assignment, [not_run(c, str(error)) for c in assignment.checks],
                            [str(error)], time.monotonic() - started)
         session.run_cells(cells)
-        student = RemoteStudent(session, identity)
-        verdicts = judge_all(assignment.checks, student, assignment.name)
-        return results(assignment, verdicts, session.problems, time.monotonic() - started)
+        verdicts = judge_all(assignment.checks, RemoteStudent(session, identity), assignment.name)
     finally:
-        session.close()
+        session.close()  # before the results: each kernel's peak memory is read as it ends
         folder.remove()
         if user:
             user.release()
+    return results(assignment, verdicts, session.problems, time.monotonic() - started,
+                   session.limits_hit, session.peak_mb())
 
 
 def grade_or_explain(assignment: Assignment, submission: Path,
@@ -353,11 +374,15 @@ def grade_or_explain(assignment: Assignment, submission: Path,
 
 
 def results(assignment: Assignment, verdicts: list[Verdict], problems: list[str],
-            seconds: float) -> dict:
+            seconds: float, limits_hit: dict[str, int] | None = None,
+            kernel_peak_mb: float = 0.0) -> dict:
     """The Gradescope results dict: a test per check, in question order, each tagged with its
-    question label."""
+    question label. ``extra_data`` (kept by Gradescope, shown to no one) holds what the class
+    report reads: the problems while running the notebook, the limits hit (kind -> times), the
+    peak memory of the student's kernel and of the judge, and each threshold check's figure."""
     tests = [{"name": v.check.name, "score": v.score, "max_score": v.check.points,
-              "output": v.message, "visibility": "visible", "tags": [v.check.question]}
+              "output": v.message, "visibility": "visible", "tags": [v.check.question],
+              **({"extra_data": {"measured": v.measured.as_dict()}} if v.measured else {})}
              for v in verdicts]
     score = sum(v.score for v in verdicts)
     summary = [f"{assignment.name}: {score:g} / {assignment.max_score:g} points."]
@@ -367,8 +392,16 @@ def results(assignment: Assignment, verdicts: list[Verdict], problems: list[str]
     if problems:
         summary.append("While running your notebook:")
         summary.extend(f"  - {p}" for p in problems[:20])
+    extra = {"assignment": assignment.name, "problems": problems,
+             "limits_hit": dict(limits_hit or {}), "kernel_peak_mb": round(kernel_peak_mb, 1),
+             "judge_peak_mb": round(own_peak_mb(), 1)}
     return {"score": score, "execution_time": round(seconds, 1), "output": "\n".join(summary),
-            "stdout_visibility": "hidden", "tests": tests}
+            "stdout_visibility": "hidden", "extra_data": extra, "tests": tests}
+
+
+def own_peak_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def points_per_question(results_dict: dict) -> dict[str, float]:

@@ -94,6 +94,7 @@ class StudentKernel:
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
         self.client: BlockingKernelClient | None = None
+        self.peak_mb = 0.0  # the kernel's processes' summed peak memory, read when it ends
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -139,6 +140,7 @@ class StudentKernel:
             self.client.stop_channels()
             self.client = None
         if self.process is not None:
+            self.peak_mb = max(self.peak_mb, tree_peak_mb(self.process.pid))
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -231,3 +233,30 @@ class StudentKernel:
         _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # a judge that dies takes its kernel along
         if self.user:
             resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+
+
+def tree_peak_mb(root: int) -> float:
+    """The peak resident memory (``VmHWM``) of process ``root`` and all its descendants, summed,
+    in MB; what /proc does not show (a process that just ended, one of another user's that
+    cannot be read) counts as 0."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, grew = {root}, True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grew = bool(children)
+    total_kb = 0
+    for pid in tree:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total_kb += next((int(line.split()[1]) for line in status.splitlines()
+                          if line.startswith("VmHWM:")), 0)
+    return total_kb / 1024

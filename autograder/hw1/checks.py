@@ -17,6 +17,7 @@ from autograder.engine.assignment import Calibration
 from autograder.engine.checks import (
     Check,
     CheckFailed,
+    Measured,
     Student,
     as_array,
     as_number,
@@ -363,15 +364,18 @@ def test_accuracy(weights, biases) -> float:
     return correct / len(x_test)
 
 
-def q4_accuracy(student: Student, rng: np.random.Generator) -> None:
+def q4_accuracy(student: Student, rng: np.random.Generator) -> Measured:
     accuracy = full_run(student, NOTEBOOK_SEED)
     needed = threshold()
+    measured = Measured("test accuracy", accuracy, needed)
     if not accuracy >= needed:
         raise CheckFailed(f"After {EPOCHS} epochs on all 60,000 training images from the "
                           f"notebook's starting weights, your train_epoch reached "
                           f"{accuracy:.1%} test accuracy; at least {needed:.1%} is expected "
                           "(correct code reaches about 92%). Check the update and the order of "
-                          "the samples.")
+                          "the samples.",
+                          measured=measured)
+    return measured
 
 
 EPOCH_USES = uses("train_epoch", train_one_sample="Q3")

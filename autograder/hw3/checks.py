@@ -22,6 +22,7 @@ from autograder.engine.assignment import Calibration
 from autograder.engine.checks import (
     Check,
     CheckFailed,
+    Measured,
     Student,
     as_array,
     as_number,
@@ -479,15 +480,18 @@ def full_run(student: Student, seed: int) -> float:
     return accuracy(model, x_test, y_test)
 
 
-def q4_accuracy(student: Student, rng: np.random.Generator) -> None:
+def q4_accuracy(student: Student, rng: np.random.Generator) -> Measured:
     got = full_run(student, int(rng.integers(2**31)))
     needed = threshold()
+    measured = Measured("test accuracy", got, needed)
     if not got >= needed:
         raise CheckFailed(f"After build_model and train_model on all 60,000 training images "
                           f"(your EPOCHS and BATCH_SIZE, the grader's seed), the grader's own "
                           f"forward pass through your model's weights classifies {got:.1%} of "
                           f"the 10,000 test images correctly; at least {needed:.1%} is "
-                          "expected (the reference reaches about 88%).")
+                          "expected (the reference reaches about 88%).",
+                          measured=measured)
+    return measured
 
 
 CHECKS = [
