@@ -1,5 +1,5 @@
-"""The `coursekit` command: data, release, autograder, grade, feedback, report, export,
-calibrate."""
+"""The `coursekit` command: data, release, autograder, grade, feedback, report, similarity,
+export, calibrate."""
 
 from __future__ import annotations
 
@@ -145,6 +145,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_similarity(args: argparse.Namespace) -> int:
+    from autograder.engine.assignment import load_assignment
+    from coursekit.paths import ASSIGNMENTS as RELEASES
+    from coursekit.similarity import THRESHOLD, write_similarity
+
+    if not args.submissions.is_dir():
+        print(f"coursekit similarity: {args.submissions} is not a folder of submissions.",
+              file=sys.stderr)
+        return 2
+    notebook = load_assignment(args.assignment).notebook
+    pairs = write_similarity(args.assignment, notebook,
+                             RELEASES / args.assignment / notebook, args.submissions,
+                             args.out)
+    close = sum(pair.similarity >= THRESHOLD for pair in pairs)
+    print(f"{len(pairs)} pairs compared, {close} at {THRESHOLD:.0%} or more; wrote "
+          f"{args.out / 'similarity.html'} and {args.out / 'similarity.csv'}")
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from autograder.engine.assignment import load_assignment
     from coursekit.calibrate import calibrate
@@ -204,6 +223,13 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument("folder", type=Path, help="what `coursekit grade ... --out DIR` wrote, or a "
                     "Gradescope export")
     rp.set_defaults(run=cmd_report)
+
+    sim = commands.add_parser("similarity", help="pairs of submissions with alike answer code")
+    sim.add_argument("assignment", choices=ASSIGNMENTS)
+    sim.add_argument("submissions", type=Path, help="a folder of submissions")
+    sim.add_argument("--out", type=Path, required=True,
+                     help="folder for similarity.html and similarity.csv")
+    sim.set_defaults(run=cmd_similarity)
 
     cal = commands.add_parser("calibrate", help="calibrate accuracy thresholds; write the reports")
     cal.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",

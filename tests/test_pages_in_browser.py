@@ -59,3 +59,15 @@ def test_report_and_feedback_pages_load_every_picture(tmp_path):
                                              "thresholds", "cost", "submissions", "unreadable"]
     feedback = in_browser(graded / "dan" / "feedback.html", tmp_path)
     assert feedback["sections"].split(",") == ["while-running", "Q1", "Q2"]
+
+
+def test_similarity_page_shows_its_sections(tmp_path):
+    from submissions import corpus, solved, with_definitions, write
+
+    subs = tmp_path / "subs"
+    for variant in corpus("hw1", "correct")[:2]:
+        write(with_definitions(solved("hw1"), variant.read_text()), subs / f"{variant.stem}.ipynb")
+    write(solved("hw1"), subs / "solution.ipynb")
+    assert main(["similarity", "hw1", str(subs), "--out", str(tmp_path / "out")]) == 0
+    shown = in_browser(tmp_path / "out" / "similarity.html", tmp_path)
+    assert shown["sections"].split(",") == ["pairs", "side-by-side", "unreadable"]
