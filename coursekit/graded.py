@@ -178,7 +178,8 @@ def read_gradescope_export(folder: Path) -> list[Graded]:
     """A Gradescope "Export Submissions" folder: ``submission_metadata.yml`` maps each
     ``submission_<id>`` folder to its submitters and, for an autograded assignment, its
     ``results``; a ``results.json`` inside the submission's folder is read where the metadata
-    has none. Each is named by its submitters' names."""
+    has none. Each is named by its submitters' names. Only the active submission is read: the
+    earlier ones listed under ``history`` are left out."""
     import yaml
 
     metadata_path = folder / GRADESCOPE_METADATA
