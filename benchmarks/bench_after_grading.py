@@ -10,7 +10,6 @@ reversed) until there are 200.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from submissions import blank, corpus, solved, with_definitions, write  # noqa: E402
+from submissions import blank, corpus, disguised, solved, with_definitions, write  # noqa: E402
 
 from coursekit.feedback import write_folder_feedback  # noqa: E402
 from coursekit.report import write_report  # noqa: E402
@@ -37,13 +36,6 @@ def corpus_notebooks(name: str, folder: Path) -> list[Path]:
             written.append(write(with_definitions(solved(name), entry.read_text()),
                                  folder / f"{kind}-{entry.stem}.ipynb"))
     return written
-
-
-def disguised(source: str, suffix: int) -> str:
-    for word in ("weights", "biases", "grad", "delta", "loss", "probs"):
-        source = re.sub(rf"\b{word}\b", f"{word[:2]}{suffix}", source)
-    source = re.sub(r"#.*", f"# note {suffix}", source)
-    return "\n\n\n".join(reversed(re.split(r"\n(?=def )", source.strip()))) + "\n"
 
 
 def report_class(work: Path) -> Path:
@@ -70,7 +62,7 @@ def similarity_class(work: Path) -> Path:
     index = 0
     while len(list(folder.iterdir())) < SIMILARITY_CLASS:
         stem, source = entries[index % len(entries)]
-        write(with_definitions(solved("hw1"), disguised(source, index)),
+        write(with_definitions(solved("hw1"), disguised(source)),
               folder / f"copy{index:03d}-of-{stem}.ipynb")
         index += 1
     return folder

@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
+from autograder.engine.notebook import NotebookError, find_notebook
 from coursekit.grade import submission_name, submissions_in
 from coursekit.htmlpage import escape, page, table
 
@@ -52,20 +53,12 @@ def defines_code(source: str) -> bool:
                for line in source.splitlines())
 
 
-def notebook_in(submission: Path, notebook: str) -> Path | None:
-    if submission.is_file():
-        return submission
-    found = sorted(submission.rglob(notebook)) or sorted(submission.rglob("*.ipynb"))
-    return found[0] if found else None
-
-
 def answers_of(submission: Path, notebook: str) -> Answers:
     name = submission_name(submission)
-    path = notebook_in(submission, notebook)
-    if path is None:
-        return Answers(name, problem="no notebook in it.")
     try:
-        cells = nbformat.read(path, as_version=4).cells
+        cells = nbformat.read(find_notebook(submission, notebook), as_version=4).cells
+    except NotebookError as error:
+        return Answers(name, problem=str(error))
     except Exception as error:  # noqa: BLE001 - any unreadable file is reported, not raised
         return Answers(name, problem=f"the notebook could not be read ({type(error).__name__}).")
     code = [cell.source for cell in cells if is_answer(cell) and defines_code(cell.source)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -146,3 +147,14 @@ HOSTILE_CELLS = {
     "huge-print": "for _ in range(10**6):\n    print('x' * 1000)",
     "raises": "raise RuntimeError('a cell that raises')",
 }
+
+
+def disguised(source: str) -> str:
+    """``source`` with its variables renamed, its comments rewritten and its functions in
+    reverse order."""
+    for old, new in (("weights", "Ws"), ("biases", "bs"), ("grad", "g"), ("delta", "err"),
+                     ("loss", "cost")):
+        source = re.sub(rf"\b{old}\b", new, source)
+    source = re.sub(r"#.*", "# worked this out myself", source)
+    functions = re.split(r"\n(?=def )", source.strip())
+    return "\n\n\n".join(reversed(functions)) + "\n"

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import csv
-import re
 
-from submissions import corpus, solved, with_definitions, write
+from submissions import corpus, disguised, solved, with_definitions, write
 
 from coursekit.cli import main
 from coursekit.similarity import THRESHOLD
-
-
-def disguised(source: str) -> str:
-    """``source`` with its variables renamed, its comments rewritten and its functions in
-    reverse order."""
-    for old, new in (("weights", "Ws"), ("biases", "bs"), ("grad", "g"), ("delta", "err"),
-                     ("loss", "cost")):
-        source = re.sub(rf"\b{old}\b", new, source)
-    source = re.sub(r"#.*", "# worked this out myself", source)
-    functions = re.split(r"\n(?=def )", source.strip())
-    return "\n\n\n".join(reversed(functions)) + "\n"
 
 
 def test_a_disguised_copy_is_found_and_independent_answers_are_not(tmp_path, capsys):
