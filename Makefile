@@ -60,7 +60,7 @@ bubblewrap:
 	  { apt-get update -q >/dev/null && apt-get install -y -q bubblewrap >/dev/null; }; \
 	else \
 	  echo "note: install bubblewrap (sudo apt-get install bubblewrap): without it, student code"; \
-	  echo "      is graded as your own user (coursekit grade says so; see README, Isolation)"; \
+	  echo "      is graded as your own user (coursekit grade says so; see docs/isolation.md)"; \
 	fi
 
 # The tests open the feedback, report and similarity pages in Debian's headless chromium (they

@@ -13,14 +13,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from autograder.engine.toolkit import assignment_helper  # noqa: E402
 from autograder.hw2 import reference  # noqa: E402
-from course_utils import load_mnist_3_vs_9  # noqa: E402
 
 REPEATS = 3
 
 
 def main() -> None:
-    X_train, y_train, X_test, y_test = load_mnist_3_vs_9()
+    hw2_utils = assignment_helper(reference.__file__, "hw2_utils")
+    X_train, y_train, X_test, y_test = hw2_utils.load_mnist_3_vs_9()
     times = []
     for _ in range(REPEATS):
         start = time.perf_counter()

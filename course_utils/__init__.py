@@ -1,14 +1,15 @@
-"""course_utils: the helpers every course notebook may import (data loading, ``rel_error``).
+"""course_utils: what every assignment uses: ``rel_error`` and loading a dataset by name.
 
 A package of its own, standalone (numpy and the standard library only). Each release ships a copy
 beside its notebook, the grader puts the same copy beside the student's notebook, and the hidden
-checks import it too, so students and the grader load data the same way.
+checks import it too, so students and the grader load data the same way. What only one
+assignment needs ships beside that assignment's notebook instead (e.g. ``hw0_utils.py``, from
+``solutions/hw0/``).
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 from pathlib import Path
 
@@ -20,8 +21,6 @@ IDX_FILES = {
     "test_images": "t10k-images-idx3-ubyte.gz",
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
-CLASS_NAMES_FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-                       "Sneaker", "Bag", "Ankle boot")
 SUBSET_VARIABLE = "COURSEKIT_GRADING_SUBSET"
 
 
@@ -88,8 +87,10 @@ def load_dataset_uint8(name: str):
             x_test.reshape(len(x_test), -1), y_test.astype(np.int64))
 
 
-def load_scaled(name: str):
-    """``(X_train, y_train, X_test, y_test)`` with pixels as float64 in [0, 1].
+def load_dataset(name: str):
+    """Dataset ``name`` ("mnist", "fashion-mnist", ...) as ``(X_train, y_train, X_test, y_test)``:
+    images float64 in [0, 1] of shape (n, 784), labels int64 (n,). For MNIST, X_train is
+    (60000, 784) and X_test (10000, 784).
 
     When the autograder re-runs your notebook it loads only the first rows (it trains your
     functions on the full data itself), so derive sizes from the arrays, not from constants.
@@ -100,67 +101,3 @@ def load_scaled(name: str):
         x_train, y_train, x_test, y_test = (a[:rows] for a in (x_train, y_train, x_test, y_test))
     return (np.divide(x_train, 255.0, dtype=np.float64), y_train,
             np.divide(x_test, 255.0, dtype=np.float64), y_test)
-
-
-def load_mnist():
-    """MNIST: X_train (60000, 784) float64 in [0, 1], y_train (60000,) int64, X_test (10000, 784),
-    y_test (10000,)."""
-    return load_scaled("mnist")
-
-
-def load_fashion_mnist():
-    """FashionMNIST, with the same shapes and types as :func:`load_mnist`."""
-    return load_scaled("fashion-mnist")
-
-
-def select_3_vs_9(images, labels):
-    """The rows of ``images`` that show a 3 or a 9, and their labels as an (n, 1) array of
-    booleans, True for a 9."""
-    keep = (labels == 3) | (labels == 9)
-    return images[keep], (labels[keep] == 9).reshape(-1, 1)
-
-
-def load_mnist_3_vs_9():
-    """MNIST digits 3 and 9 only, for a binary classifier: X_train (12080, 784) float64 in
-    [0, 1], y_train (12080, 1) float64 with 0.0 for a 3 and 1.0 for a 9, X_test (2019, 784),
-    y_test (2019, 1). In the order of the original files."""
-    x_train, y_train, x_test, y_test = load_scaled("mnist")
-    pairs = []
-    for x, y in ((x_train, y_train), (x_test, y_test)):
-        images, nines = select_3_vs_9(x, y)
-        pairs += [images, nines.astype(np.float64)]
-    return tuple(pairs)
-
-
-def normalize_student_id(student_id) -> str:
-    """A student ID as one comparable string: surrounding spaces dropped, letters lower-cased
-    (so ``" A123 "`` and ``"a123"`` name the same student)."""
-    return str(student_id).strip().lower()
-
-
-def hand_network(student_id) -> dict:
-    """HW0's 1-4-1 ReLU network for one student, derived from their ID (the same ID gives the
-    same network, in the notebook and in the grader).
-
-    Returns a dict of small integers:
-    - "W1": shape (1, 4) and "b1": shape (4,), the hidden layer (ReLU)
-    - "W2": shape (4, 1) and "b2": shape (1,), the linear output
-    - "x": the input, 2.0, and "y": the target of the loss (y_hat - y) ** 2 / 2
-
-    At x = 2 no hidden unit sits on its kink, at least one is off and at least two are on, and
-    the output differs from the target.
-    """
-    key = normalize_student_id(student_id).encode()
-    seed = int.from_bytes(hashlib.sha256(b"hw0-hand-network/" + key).digest()[:8], "little")
-    rng = np.random.default_rng(seed)
-    nonzero = np.array([-3, -2, -1, 1, 2, 3])
-    while True:
-        W1 = rng.choice(nonzero, size=(1, 4)).astype(np.float64)
-        b1 = rng.integers(-4, 5, size=4).astype(np.float64)
-        W2 = rng.choice(nonzero, size=(4, 1)).astype(np.float64)
-        b2 = rng.integers(-3, 4, size=1).astype(np.float64)
-        y = float(rng.integers(-5, 6))
-        z = 2.0 * W1[0] + b1
-        y_hat = float(np.maximum(z, 0.0) @ W2[:, 0] + b2[0])
-        if np.all(z != 0) and np.sum(z < 0) >= 1 and np.sum(z > 0) >= 2 and y_hat != y:
-            return {"W1": W1, "b1": b1, "W2": W2, "b2": b2, "x": 2.0, "y": y}

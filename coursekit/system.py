@@ -2,7 +2,7 @@
 
 The kit is built and tested on Linux (Debian 12 and 13, Ubuntu 24.04, Gradescope's images), on
 Python 3.11 to 3.13. Grading keeps student code apart with what only Linux has: bubblewrap's
-namespaces, a user id per run and memory caps (see the README's Isolation section). So:
+namespaces, a user id per run and memory caps (see docs/isolation.md). So:
 
 - Linux, WSL 2 included: every command.
 - macOS and the other Unix systems: ``data``, ``release``, ``autograder`` and ``export`` (without

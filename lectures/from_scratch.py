@@ -14,7 +14,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the kit's course_utils
 
-from course_utils import load_mnist  # noqa: E402
+from course_utils import load_dataset  # noqa: E402
 
 
 def batches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -96,6 +96,12 @@ class Network:
             history["train_acc"].append(self.accuracy(X_train, y_train))
             history["test_acc"].append(self.accuracy(X_test, y_test))
         return history
+
+
+def load_mnist():
+    """MNIST: X_train (60000, 784) float64 in [0, 1], y_train (60000,) int64, X_test (10000, 784),
+    y_test (10000,)."""
+    return load_dataset("mnist")
 
 
 __all__ = ["Network", "batches", "load_mnist", "sigmoid", "softmax"]

@@ -174,7 +174,7 @@ def assert_no_secret(name: str, folder) -> None:
     source = nbformat.read(SOLUTIONS / name / assignment.notebook, as_version=4)
     secrets = secret_lines(source)
     assert secrets, "the source has no solution region"
-    helpers = {ln.strip() for helper in assignment.helpers for path in walk(KIT / helper)
+    helpers = {ln.strip() for path, _ in assignment.beside_notebook()
                if path.suffix == ".py" for ln in path.read_text().splitlines()}
     public = {ln.strip() for c in source.cells for ln in c.source.splitlines()} - secrets
     public_text = "\n".join(public)  # e.g. the protocol `order = rng.permutation(n)`, in prose

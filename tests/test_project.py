@@ -151,10 +151,31 @@ def test_no_production_code_reads_the_tests_folder():
             assert not as_path.search(path.read_text()), path
 
 
-def test_readme_states_each_assignments_gradescope_settings():
-    readme = (ROOT / "README.md").read_text()
+def test_grading_page_states_each_assignments_gradescope_settings():
+    grading_page = (ROOT / "docs" / "grading.md").read_text()
     for name in assignment_names():
         assignment = load_assignment(name)
         row = (f"| {name} | {assignment.limits.memory_bytes / 1e6:,.0f} MB | "
                f"{assignment.gradescope.memory_mb:,} MB")
-        assert row in readme, f"README's table of Gradescope settings lacks {row!r}"
+        assert row in grading_page, f"docs/grading.md's table of Gradescope settings lacks {row!r}"
+
+
+def test_readme_and_docs_links_point_at_files_in_the_repository():
+    import re
+
+    code = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+    link = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)[^)]*\)")  # [text](target "title"), ![alt](image)
+    assert link.findall('[a](x.md) ![b](y.png "t")') == ["x.md", "y.png"]
+    root = ROOT.resolve()
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    checked = 0
+    for page in pages:
+        for target in link.findall(code.sub("", page.read_text())):
+            if target.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            path = (page.parent / target.split("#", 1)[0]).resolve()
+            where = f"{page.relative_to(root)}: {target}"
+            assert path.is_relative_to(root), f"{where} leaves the repository"
+            assert path.exists(), f"{where} does not exist"
+            checked += 1
+    assert checked, "README.md and docs/ hold no relative links"

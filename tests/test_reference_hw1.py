@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 
 from autograder.hw1 import reference as ref
-from autograder.hw1.checks import finite_differences, random_net
+from autograder.hw1.checks import finite_differences, sigmoid_net
 from course_utils import rel_error
 
 
 @pytest.mark.parametrize("sizes", [[784, 32, 32, 10], [6, 5, 4], [7, 3], [5, 6, 6, 6, 4]])
 def test_fast_step_equals_backprop_then_update(sizes):
     rng = np.random.default_rng(len(sizes))
-    weights, biases = random_net(rng, sizes)
+    weights, biases = sigmoid_net(rng, sizes)
     x, y = rng.uniform(size=sizes[0]), 1
     x[rng.uniform(size=sizes[0]) < 0.5] = 0.0  # zero pixels take the sparse path
     loss, weight_grads, bias_grads = ref.backprop_sample(x, y, weights, biases)
@@ -25,7 +25,7 @@ def test_fast_step_equals_backprop_then_update(sizes):
 
 def test_reference_gradients_match_finite_differences():
     rng = np.random.default_rng(5)
-    weights, biases = random_net(rng, [8, 6, 6, 4])
+    weights, biases = sigmoid_net(rng, [8, 6, 6, 4])
     x = rng.uniform(size=8)
     _, weight_grads, bias_grads = ref.backprop_sample(x, 2, weights, biases)
     numeric = finite_differences(x, 2, weights, biases, weights + biases)

@@ -13,9 +13,10 @@ import pytest
 from submissions import corpus
 
 from autograder.engine.checks import CheckFailed
+from autograder.engine.keras_model import as_model
 from autograder.hw3 import checks
 from autograder.hw3 import reference as ref
-from autograder.hw3.checks import as_model
+from autograder.hw3.checks import IMAGE_SHAPE
 from course_utils import rel_error
 
 KERNEL_MODULE = Path(checks.__file__).with_name("hw3_kernel.py")
@@ -43,7 +44,7 @@ def test_the_judges_forward_pass_is_what_keras_computes(variant):
     kernel = kernel_side()
     model = kernel["seeded_model"](namespace(variant)["build_model"], 3)
     described = kernel["describe"](model)
-    rebuilt = as_model(described)
+    rebuilt = as_model(described, IMAGE_SHAPE)
     images = np.random.default_rng(0).uniform(0, 1, (50, 28, 28)).astype(np.float32)
     keras_out = np.asarray(model(images, training=False), dtype=np.float64)
     assert rel_error(rebuilt.forward(images), keras_out) < 1e-5
@@ -57,7 +58,7 @@ def test_the_judges_loss_is_what_keras_computes_from_logits_and_from_probabiliti
     softmax = next(p for p in corpus("hw3", "correct") if p.stem == "softmax_output")
     for variant in (None, softmax):
         model = kernel["seeded_model"](namespace(variant)["build_model"], 5)
-        rebuilt = as_model(kernel["describe"](model))
+        rebuilt = as_model(kernel["describe"](model), IMAGE_SHAPE)
         keras_loss = model.evaluate(images.reshape(-1, 28, 28).astype(np.float32), labels,
                                     verbose=0, return_dict=True)["loss"]
         assert abs(checks.cross_entropy(rebuilt, images, labels) - keras_loss) < 1e-4
@@ -88,18 +89,19 @@ def test_a_layer_the_judge_cannot_rebuild_is_named_and_only_its_output_decides()
     logits = probe.reshape(4, -1) @ kernel
     weights = [[], [kernel, np.zeros(10)]]
     # a layer that changes nothing at test time: unknown, yet the forward pass is confirmed
-    model = as_model(described([flat, noise, dense], [[], [], *weights[1:]], logits))
+    model = as_model(described([flat, noise, dense], [[], [], *weights[1:]], logits), IMAGE_SHAPE)
     assert model.unknown() == ["'noise' (GaussianNoise)"]
     assert model.confirmed() is model
     # an unknown layer or activation that changes the output: named, and nothing is computed
     for layers, layer_weights in (([flat, noise, dense], [[], [], *weights[1:]]),
                                   ([flat, gelu], weights)):
-        model = as_model(described(layers, layer_weights, 2 * logits))
+        model = as_model(described(layers, layer_weights, 2 * logits), IMAGE_SHAPE)
         with pytest.raises(CheckFailed, match="cannot rebuild ('noise'|the activation 'gelu')"):
             checks.accuracy(model, probe.reshape(4, -1) * 255, np.zeros(4, dtype=int))
     # a reshape to a flat vector is understood
     reshape = {"type": "Reshape", "name": "reshape", "target_shape": [784]}
-    assert as_model(described([reshape, dense], weights, logits)).confirmed().unknown() == []
+    model = as_model(described([reshape, dense], weights, logits), IMAGE_SHAPE)
+    assert model.confirmed().unknown() == []
 
 
 DETERMINISM = """

@@ -26,13 +26,19 @@ from autograder.engine.checks import (
     expect_close,
     uses,
 )
-from autograder.engine.probe import KernelFunction
-from course_utils import hand_network, normalize_student_id, rel_error
+from autograder.engine.toolkit import (
+    assignment_helper,
+    central_differences,
+    gradient_mismatches,
+    judge_functions,
+)
 
 from . import hw0_kernel
 from . import reference as ref
 
+hw0_utils = assignment_helper(__file__, "hw0_utils")
 KERNEL_MODULE = Path(__file__).with_name("hw0_kernel.py")
+judge_function = judge_functions(KERNEL_MODULE)
 DATASET_A = ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
              [8, 6, 4, 2, 0, 2, 4, 2, 0, 2, 4, 6, 8])
 DATASET_B = ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
@@ -66,12 +72,9 @@ def l1_problem(rng: np.random.Generator, n: int, d: int):
             return X, w, y
 
 
-def numeric_l1_gradient(X, w, y, eps: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(w)
-    for i in range(len(w)):
-        step = np.zeros_like(w)
-        step[i] = eps
-        grad[i] = (ref.l1_loss(X, w + step, y) - ref.l1_loss(X, w - step, y)) / (2 * eps)
+def numeric_l1_gradient(X, w, y) -> np.ndarray:
+    """Central differences of the reference's L1 loss at ``w`` (d,)."""
+    [grad] = central_differences(lambda: ref.l1_loss(X, w, y), [w])
     assert np.linalg.norm(grad) > 0, "hidden input gives a zero gradient"
     return grad
 
@@ -88,12 +91,12 @@ def q1_finite_differences(student: Student, rng: np.random.Generator) -> None:
         X, w, y = l1_problem(rng, n, d)
         got = as_array(student.call("l1_subgradient", X, w, y),
                        f"l1_subgradient for X of shape {X.shape}", (d,))
-        error = rel_error(got, numeric_l1_gradient(X, w, y))
-        if error > 1e-6:
+        off = gradient_mismatches([got], [numeric_l1_gradient(X, w, y)])
+        if off:
             raise CheckFailed(
                 f"l1_subgradient for X of shape {X.shape} does not match central finite "
                 f"differences of sum(|X @ w - y|) at a point away from any kink: relative error "
-                f"{error:.1e}, should be below 1e-6. Check the sign of the residual X @ w - y "
+                f"{off[0][1]:.1e}, should be below 1e-6. Check the sign of the residual X @ w - y "
                 "and that no 1/n or 1/2 factor slipped in.")
 
 
@@ -210,7 +213,7 @@ def whose_network(student: Student) -> tuple[str, str]:
         written = None
     written = str(written).strip() if isinstance(written, str | int) else ""
     known = str(student.identity).strip() if student.identity else ""
-    if known and normalize_student_id(written) != normalize_student_id(known):
+    if known and hw0_utils.normalize_student_id(written) != hw0_utils.normalize_student_id(known):
         shown = f"'{written}'" if written else "not set"
         return known, (f"Note: your notebook's STUDENT_ID is {shown}, but this submission "
                        f"belongs to student ID '{known}'. Your hand pass was checked against "
@@ -236,7 +239,7 @@ def hand_answers(student: Student, name: str, keys: tuple[str, ...]) -> dict:
 
 def check_hand(student: Student, name: str, keys: tuple[str, ...], hint: str) -> Score | None:
     owner, note = whose_network(student)
-    forward, backward = ref.hand_pass(hand_network(owner))
+    forward, backward = ref.hand_pass(hw0_utils.hand_network(owner))
     expected = {**forward, **backward}
     answers = hand_answers(student, name, keys)
     for key in keys:
@@ -321,7 +324,7 @@ def staircase_errors(student: Student, function: str, B: float) -> list[float]:
     for n in STAIRCASE_UNITS:
         what = f"staircase_network(f, {B:g}, {n})"
         weights = step_weights(student.call("staircase_network",
-                                            KernelFunction(function, KERNEL_MODULE.stem), B, n),
+                                            judge_function(function), B, n),
                                what, n)
         errors.append(float(np.max(np.abs(ref.step_network(grid, *weights) - f(grid)))))
     return errors

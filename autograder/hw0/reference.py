@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils import hand_network
+from autograder.engine.toolkit import assignment_helper
 
+hand_network = assignment_helper(__file__, "hw0_utils").hand_network
 STUDENT_ID = "reference"
 
 

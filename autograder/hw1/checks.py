@@ -8,7 +8,6 @@ replaying training; accuracy only by the full 3-epoch run, against the calibrate
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +25,12 @@ from autograder.engine.checks import (
     uses,
 )
 from autograder.engine.probe import Rows, Seeded
-from course_utils import rel_error
+from autograder.engine.toolkit import (
+    calibrated_threshold,
+    central_differences,
+    gradient_mismatches,
+    random_net,
+)
 
 from . import reference as ref
 
@@ -47,19 +51,11 @@ def mnist() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return load_dataset_uint8("mnist")
 
 
-def threshold() -> float:
-    """The calibrated test-accuracy threshold for the full run (see ``coursekit calibrate``)."""
-    return float(json.loads(CALIBRATION_REPORT.read_text())["threshold"])
-
-
 # -- hidden inputs -----------------------------------------------------------------------------
 
-def random_net(rng: np.random.Generator, sizes: list[int]) -> tuple[list, list]:
+def sigmoid_net(rng: np.random.Generator, sizes: list[int]) -> tuple[list, list]:
     """Weights scaled to keep sigmoids away from saturation, and nonzero biases."""
-    weights = [rng.normal(0, 1.5 / np.sqrt(n_in), (n_in, n_out))
-               for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
-    biases = [rng.normal(0, 0.5, n_out) for n_out in sizes[1:]]
-    return weights, biases
+    return random_net(rng, sizes, weight_gain=1.5, bias_std=0.5)
 
 
 def random_sample(rng: np.random.Generator, sizes: list[int]) -> tuple[np.ndarray, int]:
@@ -74,20 +70,9 @@ def finite_differences(x, y, weights, biases, params: list[np.ndarray],
                        eps: float = 1e-6) -> list[np.ndarray]:
     """Central differences of the reference loss for every entry of ``params`` (arrays that are
     among ``weights`` and ``biases``, perturbed in place and restored)."""
-    def numeric(param: np.ndarray) -> np.ndarray:
-        grad = np.zeros_like(param)
-        for index in np.ndindex(param.shape):
-            saved = param[index]
-            param[index] = saved + eps
-            plus = reference_loss(x, y, weights, biases)
-            param[index] = saved - eps
-            minus = reference_loss(x, y, weights, biases)
-            param[index] = saved
-            grad[index] = (plus - minus) / (2 * eps)
-        assert np.linalg.norm(grad) > 0, "hidden input gives a zero gradient"
-        return grad
-
-    return [numeric(p) for p in params]
+    grads = central_differences(lambda: reference_loss(x, y, weights, biases), params, eps)
+    assert all(np.linalg.norm(grad) > 0 for grad in grads), "hidden input gives a zero gradient"
+    return grads
 
 
 def copies(arrays: list[np.ndarray]) -> list[np.ndarray]:
@@ -177,7 +162,7 @@ def q1_uses_rng(student: Student, rng: np.random.Generator) -> None:
 
 def q2_loss(student: Student, rng: np.random.Generator) -> None:
     for sizes in [*SMALL_NETS, LAYERS]:
-        weights, biases = random_net(rng, sizes)
+        weights, biases = sigmoid_net(rng, sizes)
         x, y = random_sample(rng, sizes)
         loss, _ = as_sequence(student.call("forward_sample", x, y, weights, biases),
                               f"forward_sample's return value (net {sizes})", 2)
@@ -188,7 +173,7 @@ def q2_loss(student: Student, rng: np.random.Generator) -> None:
 
 def q2_guess(student: Student, rng: np.random.Generator) -> None:
     for sizes in [*SMALL_NETS, LAYERS]:
-        weights, biases = random_net(rng, sizes)
+        weights, biases = sigmoid_net(rng, sizes)
         x, y = random_sample(rng, sizes)
         _, guess = as_sequence(student.call("forward_sample", x, y, weights, biases),
                                f"forward_sample's return value (net {sizes})", 2)
@@ -201,7 +186,7 @@ def q2_guess(student: Student, rng: np.random.Generator) -> None:
 
 def q2_evaluate(student: Student, rng: np.random.Generator) -> None:
     sizes = [20, 16, 16, 10]
-    weights, biases = random_net(rng, sizes)
+    weights, biases = sigmoid_net(rng, sizes)
     X, Y = rng.uniform(0, 1, (300, 20)), rng.integers(0, 10, 300)
     answer = as_sequence(student.call("evaluate", X, Y, weights, biases),
                          "evaluate's return value", 2)
@@ -235,7 +220,7 @@ def q2_untrained(student: Student, rng: np.random.Generator) -> None:
 
 def backprop_cases(rng: np.random.Generator):
     for sizes in [*SMALL_NETS, LAYERS]:
-        weights, biases = random_net(rng, sizes)
+        weights, biases = sigmoid_net(rng, sizes)
         x, y = random_sample(rng, sizes)
         yield sizes, x, y, weights, biases
 
@@ -265,9 +250,7 @@ def gradient_check(student: Student, rng: np.random.Generator, which: int) -> No
                                f"backprop_sample's return value (net {sizes})")
         weights, biases = copies(weights), copies(biases)
         numeric = finite_differences(x, y, weights, biases, (weights, biases)[which - 1])
-        errors = [rel_error(got, expected)
-                  for got, expected in zip(answer[which], numeric, strict=True)]
-        off = [(i, error) for i, error in enumerate(errors) if not error <= 1e-6]
+        off = gradient_mismatches(answer[which], numeric)
         if off:
             listed = ", ".join(f"{label}[{i}] (relative error {error:.1e})" for i, error in off)
             raise CheckFailed(
@@ -289,7 +272,7 @@ def q3_bias_grads(student: Student, rng: np.random.Generator) -> None:
 def q3_update(student: Student, rng: np.random.Generator) -> None:
     sizes = [12, 9, 9, 5]
     for learning_rate in (0.05, None):
-        weights, biases = random_net(rng, sizes)
+        weights, biases = sigmoid_net(rng, sizes)
         x, y = random_sample(rng, sizes)
         kwargs = {} if learning_rate is None else {"learning_rate": learning_rate}
         step = 0.003 if learning_rate is None else learning_rate
@@ -366,7 +349,7 @@ def test_accuracy(weights, biases) -> float:
 
 def q4_accuracy(student: Student, rng: np.random.Generator) -> Measured:
     accuracy = full_run(student, NOTEBOOK_SEED)
-    needed = threshold()
+    needed = calibrated_threshold(CALIBRATION_REPORT)
     measured = Measured("test accuracy", accuracy, needed)
     if not accuracy >= needed:
         raise CheckFailed(f"After {EPOCHS} epochs on all 60,000 training images from the "

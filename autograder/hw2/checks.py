@@ -10,7 +10,6 @@ where one must be fed another's result (caches, closures over ``params``), judge
 from __future__ import annotations
 
 import functools
-import json
 import math
 from pathlib import Path
 
@@ -29,10 +28,19 @@ from autograder.engine.checks import (
     uses,
 )
 from autograder.engine.probe import KernelFunction, Raised, Rows, Seeded
-from course_utils import load_dataset_uint8, rel_error, select_3_vs_9
+from autograder.engine.toolkit import (
+    assignment_helper,
+    calibrated_threshold,
+    central_differences,
+    gradient_mismatches,
+    judge_functions,
+    random_net,
+)
+from course_utils import load_dataset_uint8, rel_error
 
 from . import reference as ref
 
+hw2_utils = assignment_helper(__file__, "hw2_utils")
 KERNEL_MODULE = Path(__file__).with_name("hw2_kernel.py")
 CALIBRATION_REPORT = Path(__file__).with_name("calibration.json")
 LAYERS = (784, 200, 1)
@@ -44,10 +52,7 @@ F_POINTS = 10
 CLIP_TOLERANCE = 1e-18  # absolute, on the sigmoid's entries that the clip bounds
 
 
-def judge_function(name: str) -> KernelFunction:
-    return KernelFunction(name, module=KERNEL_MODULE.stem)
-
-
+judge_function = judge_functions(KERNEL_MODULE)
 NOTEBOOK = {name: KernelFunction(name) for name in (
     "finite_difference_gradients", "sigmoid_activation", "relu_activation", "layer_forward",
     "forward_pass", "backward_pass")}
@@ -59,26 +64,18 @@ def digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     x_train, y_train, x_test, y_test = load_dataset_uint8("mnist")
     out = []
     for x, y in ((x_train, y_train), (x_test, y_test)):
-        images, nines = select_3_vs_9(x, y)
+        images, nines = hw2_utils.select_3_vs_9(x, y)
         out += [images, nines.astype(np.uint8)]
     return tuple(out)
-
-
-def threshold() -> float:
-    """The calibrated test-accuracy threshold for the full run (see ``coursekit calibrate``)."""
-    return float(json.loads(CALIBRATION_REPORT.read_text())["threshold"])
 
 
 def activations_for(layer_dims) -> list:
     return [judge_function("relu")] * (len(layer_dims) - 2) + [judge_function("sigmoid")]
 
 
-def random_net(rng: np.random.Generator, layer_dims) -> tuple[list, list]:
-    """Weights large enough that ReLUs switch on and off, and nonzero biases."""
-    weights = [rng.normal(0, 1 / np.sqrt(n_in), (n_in, n_out))
-               for n_in, n_out in zip(layer_dims[:-1], layer_dims[1:])]
-    biases = [rng.normal(0, 0.3, (1, n_out)) for n_out in layer_dims[1:]]
-    return weights, biases
+def relu_net(rng: np.random.Generator, layer_dims) -> tuple[list, list]:
+    """Weights large enough that ReLUs switch on and off, and nonzero biases (1, n_out)."""
+    return random_net(rng, layer_dims, weight_gain=1.0, bias_std=0.3, bias_rows=True)
 
 
 def random_batch(rng: np.random.Generator, n: int, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -94,8 +91,7 @@ def mean_loss(X, y, weights, biases) -> float:
 
 def numeric_gradients(X, y, weights, biases, eps: float = 1e-6) -> list[np.ndarray]:
     """Central differences of the reference's batch-mean loss for every weight and bias."""
-    return ref.finite_difference_gradients(lambda: mean_loss(X, y, weights, biases),
-                                           [*weights, *biases], eps)
+    return central_differences(lambda: mean_loss(X, y, weights, biases), [*weights, *biases], eps)
 
 
 def arrays(value, what: str, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
@@ -153,7 +149,7 @@ def a_restores(student: Student, rng: np.random.Generator) -> None:
 
 def a_exposes(student: Student, rng: np.random.Generator) -> None:
     X, y = random_batch(rng, 6, 4)
-    weights, biases = random_net(rng, (4, 3, 1))
+    weights, biases = relu_net(rng, (4, 3, 1))
     params = [*weights, *biases]
     grads, _ = run_checker(student, "net", params, [X, y])
     g, caches = ref.forward_pass(X, weights, biases, ref.network_activations((4, 3, 1)))
@@ -288,7 +284,7 @@ def c_biases(student: Student, rng: np.random.Generator) -> None:
 
 def c_forward(student: Student, rng: np.random.Generator) -> None:
     for dims in [*NETS, (20, 10, 10, 1)]:
-        weights, biases = random_net(rng, dims)
+        weights, biases = relu_net(rng, dims)
         X, _ = random_batch(rng, 8, dims[0])
         out = student.call(judge_function("forward_output"), NOTEBOOK["forward_pass"], X,
                            weights, biases, activations_for(dims))
@@ -304,7 +300,7 @@ def d_gradients(student: Student, rng: np.random.Generator, which: int) -> None:
     """which = 0 checks grad_Ws, 1 checks grad_bs, against central differences."""
     label = ("grad_Ws", "grad_bs")[which]
     for dims in NETS:
-        weights, biases = random_net(rng, dims)
+        weights, biases = relu_net(rng, dims)
         X, y = random_batch(rng, 6, dims[0])
         g, _ = ref.forward_pass(X, weights, biases, ref.network_activations(dims))
         _, dL_dg = ref.logistic_loss(g, y)
@@ -323,18 +319,18 @@ def d_gradients(student: Student, rng: np.random.Generator, which: int) -> None:
         got = arrays(grads[which], label, shapes_of(params))
         numeric = numeric_gradients(X, y, weights, biases)
         numeric = (numeric[:len(weights)], numeric[len(weights):])[which]
-        for i, (mine, want) in enumerate(zip(got, numeric)):
-            error = rel_error(mine, want)
-            if error > 1e-6:
-                ratio = float(np.sum(mine * want) / max(np.sum(want * want), 1e-300))
-                hint = (" It is about n times too large: the gradients are of the batch-mean "
-                        "loss, so divide by the batch size once." if abs(ratio - len(X)) < 0.01
-                        else " Check the activation's gradient and which layer's input "
-                        "multiplies delta.")
-                raise CheckFailed(f"{label}[{i}] on a net {list(dims)} with a batch of "
-                                  f"{len(X)} does not match finite differences of the mean "
-                                  f"loss: relative error {error:.1e}, should be below 1e-6."
-                                  + hint)
+        off = gradient_mismatches(got, numeric)
+        if off:
+            i, error = off[0]
+            mine, want = got[i], numeric[i]
+            ratio = float(np.sum(mine * want) / max(np.sum(want * want), 1e-300))
+            hint = (" It is about n times too large: the gradients are of the batch-mean "
+                    "loss, so divide by the batch size once." if abs(ratio - len(X)) < 0.01
+                    else " Check the activation's gradient and which layer's input "
+                    "multiplies delta.")
+            raise CheckFailed(f"{label}[{i}] on a net {list(dims)} with a batch of "
+                              f"{len(X)} does not match finite differences of the mean "
+                              f"loss: relative error {error:.1e}, should be below 1e-6." + hint)
 
 
 def d_one_layer(student: Student, rng: np.random.Generator) -> None:
@@ -444,7 +440,7 @@ def accuracy(X, y, weights, biases) -> float:
 
 def e_accuracy(student: Student, rng: np.random.Generator) -> Measured:
     got = full_run(student, int(rng.integers(2**31)))
-    needed = threshold()
+    needed = calibrated_threshold(CALIBRATION_REPORT)
     measured = Measured("test accuracy", got, needed)
     if not got >= needed:
         raise CheckFailed(f"After train's default run (5 epochs, batches of 100, step size "

@@ -11,9 +11,7 @@ loss and accuracy is computed from it.
 from __future__ import annotations
 
 import functools
-import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +23,13 @@ from autograder.engine.checks import (
     Measured,
     Student,
     as_array,
-    as_number,
     once_per_student,
     seeded_rng,
 )
+from autograder.engine.keras_model import KNOWN_LAYERS, Model, Reshape, as_model
 from autograder.engine.probe import KernelFunction
-from course_utils import load_dataset_uint8, rel_error
+from autograder.engine.toolkit import calibrated_threshold, judge_functions
+from course_utils import load_dataset_uint8
 
 KERNEL_MODULE = Path(__file__).with_name("hw3_kernel.py")
 CALIBRATION_REPORT = Path(__file__).with_name("calibration.json")
@@ -46,8 +45,7 @@ FULL_RUN_TEST_ROWS = 1_000  # what train_model measures after each epoch; the ju
 SHORT_RUN = {"epochs": 2, "batch_size": 100, "train_rows": 1_500, "test_rows": 500}
 
 
-def judge_function(name: str) -> KernelFunction:
-    return KernelFunction(name, module=KERNEL_MODULE.stem)
+judge_function = judge_functions(KERNEL_MODULE)
 
 
 BUILD_MODEL, TRAIN_MODEL = KernelFunction("build_model"), KernelFunction("train_model")
@@ -66,202 +64,13 @@ def test_set() -> tuple[np.ndarray, np.ndarray]:
     return fashion(2), fashion(3)
 
 
-def threshold() -> float:
-    """The calibrated test-accuracy threshold for the full run (see ``coursekit calibrate``)."""
-    return float(json.loads(CALIBRATION_REPORT.read_text())["threshold"])
-
-
-# -- the model as numbers, and its forward pass in numpy ----------------------------------------
-
-ACTIVATIONS = {
-    "linear": lambda s: s,
-    "relu": lambda s: np.maximum(s, 0.0),
-    "sigmoid": lambda s: 0.5 * (1.0 + np.tanh(0.5 * s)),
-    "tanh": np.tanh,
-    "softmax": lambda s: softmax(s),
-}
-PASS_THROUGH = ("InputLayer", "Dropout")  # no weights, nothing to do at test time
-ACTIVATION_LAYERS = ("Activation", "ReLU", "Softmax")
-FLAT = (784,)  # one image as the first Dense layer reads it
-KNOWN_LAYERS = ("Flatten, Reshape, Dense, Activation, ReLU, Softmax and Dropout layers, with "
-                f"the activations {', '.join(ACTIVATIONS)}")
-
-
-def softmax(s: np.ndarray) -> np.ndarray:
-    """Softmax of ``s`` (n, ..., k) over its last axis."""
-    e = np.exp(s - s.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-@dataclass
-class Dense:
-    """One Dense layer as the judge rebuilds it: kernel (n_in, units), bias (units,), and the
-    activations applied after it, in order (its own, then any activation layers)."""
-
-    kernel: np.ndarray
-    bias: np.ndarray
-    activations: list[str]
-
-    @property
-    def activation(self) -> str:
-        """The net activation: "linear" when none, else the last one that is not linear."""
-        real = [a for a in self.activations if a != "linear"]
-        return "+".join(real) if real else "linear"
-
-    def unknown(self) -> list[str]:
-        return [f"the activation {a!r}" for a in self.activations if a not in ACTIVATIONS]
-
-    def __str__(self) -> str:
-        return f"Dense {self.kernel.shape[1]} {self.activation}"
-
-    def apply(self, out: np.ndarray, layout: str) -> np.ndarray:
-        """The layer on ``out`` (n, ..., n_in): (n, ..., units)."""
-        if out.shape[-1] != self.kernel.shape[0]:
-            raise CheckFailed(f"The layers cannot be chained: a Dense layer with a kernel of "
-                              f"shape {self.kernel.shape} receives {out.shape[-1]} inputs. "
-                              f"Your model: {layout}.")
-        out = out @ self.kernel + self.bias
-        for name in self.activations:
-            out = ACTIVATIONS[name](out) if name in ACTIVATIONS else out
-        return out
-
-
-@dataclass
-class Reshape:
-    """A layer that only rearranges each image's values: Flatten, or Reshape(target)."""
-
-    kind: str
-    target: tuple[int, ...]  # (-1,) for Flatten
-
-    def flattens(self) -> bool:
-        return self.target in ((-1,), FLAT)
-
-    def unknown(self) -> list[str]:
-        return []
-
-    def __str__(self) -> str:
-        return "Flatten" if self.kind == "Flatten" else f"Reshape {self.target}"
-
-    def apply(self, out: np.ndarray, layout: str) -> np.ndarray:
-        try:
-            return out.reshape(len(out), *self.target)
-        except ValueError:
-            raise CheckFailed(f"{self} cannot hold {int(np.prod(out.shape[1:]))} values per "
-                              f"image. Your model: {layout}.") from None
-
-
-@dataclass
-class Unknown:
-    """A layer the judge cannot rebuild: its forward pass leaves the values as they are, and
-    the model's own output on the probe images shows whether that was right."""
-
-    kind: str
-    name: str
-
-    def unknown(self) -> list[str]:
-        return [f"{self.name!r} ({self.kind})"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} (not rebuilt)"
-
-    def apply(self, out: np.ndarray, layout: str) -> np.ndarray:
-        return out
-
-
-@dataclass
-class Model:
-    """What the kernel reported about the student's model (see ``hw3_kernel.describe``)."""
-
-    layers: list[Dense | Reshape | Unknown]  # what the forward pass applies, in order
-    parameters: int
-    loss: dict
-    steps: int
-    probe: np.ndarray
-    probe_output: np.ndarray
-
-    @property
-    def dense(self) -> list[Dense]:
-        return [layer for layer in self.layers if isinstance(layer, Dense)]
-
-    def unknown(self) -> list[str]:
-        """What the grader cannot rebuild, e.g. ["'gaussian_noise' (GaussianNoise)"]."""
-        return [part for layer in self.layers for part in layer.unknown()]
-
-    def layout(self) -> str:
-        """The model as a student reads it, e.g. "Flatten → Dense 256 relu → Dense 10"."""
-        return " → ".join(str(layer) for layer in self.layers)
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        """The model's output on images ``x`` (n, 28, 28) or (n, 784), in float64."""
-        out = np.asarray(x, dtype=np.float64).reshape(len(x), *IMAGE_SHAPE)
-        for layer in self.layers:
-            out = layer.apply(out, self.layout())
-        return out
-
-    def confirmed(self) -> Model:
-        """This model, once its forward pass here gives the model's own output on the probe
-        images; else CheckFailed naming what the grader could not rebuild."""
-        mine = self.forward(self.probe)
-        if not (np.all(np.isfinite(mine)) and np.all(np.isfinite(self.probe_output))):
-            raise CheckFailed("Your model's outputs are NaN or inf: its weights blew up during "
-                              "training, so it classifies nothing. Look at the optimizer's "
-                              "learning rate and at the loss in build_model and train_model.")
-        if mine.shape == self.probe_output.shape and rel_error(mine, self.probe_output) <= 1e-4:
-            return self
-        if self.unknown():
-            raise CheckFailed(f"The grader rebuilds your model in numpy from {KNOWN_LAYERS}; "
-                              f"it cannot rebuild {', '.join(self.unknown())}, so it cannot "
-                              "compute your model's outputs. Use the layers above.")
-        raise CheckFailed("Your model's output on 20 grader images is not what its layers "
-                          "compute: the grader rebuilds the model from its layers alone, so put "
-                          "every activation in a layer (activation='relu'), not in call().")
-
-
-def as_layer(layer: dict, weights: list):
-    """One described layer as a :class:`Dense`, :class:`Reshape` or :class:`Unknown`, or
-    None for a layer that does nothing at test time (an activation layer is added to the
-    Dense layer before it by :func:`as_model`)."""
-    kind, name = str(layer.get("type")), layer.get("name")
-    if kind == "Dense":
-        if len(weights) != 2:
-            raise CheckFailed(f"Dense layer {name!r} should have a kernel and a bias "
-                              f"(use_bias=True); it has {len(weights)} weight arrays.")
-        return Dense(as_array(weights[0], f"the kernel of {name!r}"),
-                     as_array(weights[1], f"the bias of {name!r}"),
-                     [str(layer.get("activation", "linear"))])
-    if kind == "Flatten":
-        return Reshape(kind, (-1,))
-    if kind == "Reshape" and not weights:
-        return Reshape(kind, tuple(int(d) for d in layer.get("target_shape", ())))
-    if kind in PASS_THROUGH:
-        return None
-    return Unknown(kind, str(name))
-
-
-def as_model(answer) -> Model:
-    """A :class:`Model` from what ``hw3_kernel.describe`` sent, or CheckFailed saying why not."""
-    if not isinstance(answer, dict) or not {"layers", "weights"} <= set(answer):
-        raise CheckFailed("build_model should return a Keras model (keras.Model or "
-                          "keras.Sequential), ready to train.")
-    layers: list[Dense | Reshape | Unknown] = []
-    for layer, weights in zip(answer["layers"], answer["weights"], strict=True):
-        if str(layer.get("type")) in ACTIVATION_LAYERS and layers \
-                and isinstance(layers[-1], Dense):
-            layers[-1].activations.append(str(layer.get("activation", "linear")))
-        elif (rebuilt := as_layer(layer, weights)) is not None:
-            layers.append(rebuilt)
-    return Model(layers, int(as_number(answer["parameters"], "the parameter count")),
-                 dict(answer["loss"]), int(as_number(answer["steps"], "the step count")),
-                 as_array(answer["probe"], "probe"), as_array(answer["probe_output"], "output"))
-
-
 def built_model(student: Student, seed: int):
     """A handle to the student's model from ``build_model()`` after seeding with ``seed``."""
     return student.call(judge_function("seeded_model"), BUILD_MODEL, seed, keep=True)
 
 
 def describe(student: Student, model) -> Model:
-    return as_model(student.call(judge_function("describe"), model))
+    return as_model(student.call(judge_function("describe"), model), IMAGE_SHAPE)
 
 
 def trained(student: Student, seed: int, epochs: int, batch_size: int,
@@ -332,7 +141,7 @@ def q1_layers(student: Student, rng: np.random.Generator) -> None:
     model = fresh_model(student)
     units = tuple(layer.kernel.shape[1] for layer in model.dense)
     first = model.layers[0] if model.layers else None
-    flattened = isinstance(first, Reshape) and first.flattens()
+    flattened = isinstance(first, Reshape) and first.flattens(int(np.prod(IMAGE_SHAPE)))
     if model.unknown():
         raise CheckFailed(f"Expected only the layers {EXPECTED_LAYOUT}; the grader cannot "
                           f"rebuild {', '.join(model.unknown())} (it knows {KNOWN_LAYERS}). "
@@ -482,7 +291,7 @@ def full_run(student: Student, seed: int) -> float:
 
 def q4_accuracy(student: Student, rng: np.random.Generator) -> Measured:
     got = full_run(student, int(rng.integers(2**31)))
-    needed = threshold()
+    needed = calibrated_threshold(CALIBRATION_REPORT)
     measured = Measured("test accuracy", got, needed)
     if not got >= needed:
         raise CheckFailed(f"After build_model and train_model on all 60,000 training images "
