@@ -21,10 +21,9 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
-from autograder.engine.assignment import load_assignment
+from autograder.engine.assignment import Assignment, load_assignment
 from autograder.engine.checks import CheckFailed
 from autograder.engine.inline import InProcessStudent, rows_folder
-from coursekit.paths import SOLUTIONS
 
 
 def is_constant(node: ast.stmt) -> bool:
@@ -33,11 +32,10 @@ def is_constant(node: ast.stmt) -> bool:
             and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper())
 
 
-def solution_definitions(assignment_name: str) -> str:
+def solution_definitions(assignment: Assignment) -> str:
     """The imports, function and class definitions and constants of the source notebook (its
-    solution code)."""
-    source = SOLUTIONS / assignment_name / load_assignment(assignment_name).notebook
-    notebook = json.loads(source.read_text())
+    solution code), without the imports of the helpers beside the notebook."""
+    notebook = json.loads(assignment.source_notebook.read_text())
     parts = []
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":
@@ -47,16 +45,17 @@ def solution_definitions(assignment_name: str) -> str:
             if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef) \
                     or is_constant(node):
                 parts.append(ast.get_source_segment(source, node))
-    return "\n\n".join(p for p in parts if "course_utils" not in p and "autograder" not in p)
+    helpers = ("course_utils", "autograder", *assignment.helper_modules)
+    return "\n\n".join(p for p in parts if not any(h in p for h in helpers))
 
 
-def implementation(assignment_name: str, variant: Path | None) -> dict:
+def implementation(assignment: Assignment, variant: Path | None) -> dict:
     """A namespace like a notebook's: ``"reference"`` is autograder/<hw>/reference.py; otherwise
     the source notebook's solution with ``variant``'s definitions (if any) replacing its own."""
     if variant == "reference":
-        return dict(vars(__import__(f"autograder.{assignment_name}.reference", fromlist=["*"])))
+        return dict(vars(__import__(f"autograder.{assignment.name}.reference", fromlist=["*"])))
     namespace: dict = {}
-    exec(compile(solution_definitions(assignment_name), "solution", "exec"), namespace)  # noqa: S102
+    exec(compile(solution_definitions(assignment), "solution", "exec"), namespace)  # noqa: S102
     if variant is not None:
         exec(compile(Path(variant).read_text(), str(variant), "exec"), namespace)  # noqa: S102
     return namespace
@@ -70,7 +69,7 @@ def train_once(assignment_name: str, variant: str | None, seed: int,
     # The kernel's environment (e.g. one thread for TensorFlow), and no progress bars from a
     # thousand runs in parallel; set before the implementation imports anything.
     os.environ.update({"TQDM_DISABLE": "1", **assignment.kernel_env})
-    namespace = implementation(assignment_name, variant)
+    namespace = implementation(assignment, variant)
     student = InProcessStudent(namespace, rows_folder(assignment))
     try:
         return assignment.calibration.train(student, seed)
@@ -106,14 +105,14 @@ def threshold_rule(worst_correct: float, margin: float, floor: float) -> float:
     return max(floor, math.floor((worst_correct - margin) * 1000) / 1000)
 
 
-def calibrate(assignment_name: str, seeds: int = 20, workers: int | None = None,
+def calibrate(assignment: Assignment, seeds: int = 20, workers: int | None = None,
               report: Path | None = None, only_new: bool = False) -> dict:
     """Run the calibration and write the reports; return the JSON figures.
 
     With ``only_new``, only the corpus entries that the committed report lacks are trained
     (with its number of seeds); its other runs are kept, entries no longer in the corpus are
     dropped, and the report lists what was added, when and how long it took."""
-    assignment = load_assignment(assignment_name)
+    assignment_name = assignment.name
     calibration = assignment.calibration
     if calibration is None:
         raise ValueError(f"{assignment_name} has no accuracy threshold to calibrate")

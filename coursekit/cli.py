@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from autograder.engine.assignment import ManifestError, assignment_names
+from autograder.engine.assignment import ManifestError, assignment_names, load_assignment
 
 ASSIGNMENTS = assignment_names()
 
@@ -39,9 +39,9 @@ def cmd_data(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from coursekit.release import ReleaseError, release
 
-    for name in args.assignments or ASSIGNMENTS:
+    for assignment in args.assignments:
         try:
-            release(name)
+            release(assignment)
         except ReleaseError as error:
             print(f"coursekit release: {error}", file=sys.stderr)
             return 1
@@ -49,12 +49,11 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_autograder(args: argparse.Namespace) -> int:
-    from autograder.engine.assignment import load_assignment
     from coursekit.package import SETTINGS_FILE, build_autograder
 
-    for name in args.assignments or ASSIGNMENTS:
-        print(f"{name}: wrote {build_autograder(name)}; on Gradescope choose "
-              f"{load_assignment(name).gradescope.memory_mb:,} MB of memory or more "
+    for assignment in args.assignments:
+        print(f"{assignment.name}: wrote {build_autograder(assignment)}; on Gradescope choose "
+              f"{assignment.gradescope.memory_mb:,} MB of memory or more "
               f"(see {SETTINGS_FILE} in the zip)")
     return 0
 
@@ -127,13 +126,12 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from autograder.engine.assignment import load_assignment
     from coursekit.graded import NoResults
     from coursekit.report import CHECKS_CSV, REPORT, write_report
 
-    calibration = load_assignment(args.assignment).calibration
+    calibration = args.assignment.calibration
     try:
-        stats = write_report(args.assignment, args.folder,
+        stats = write_report(args.assignment.name, args.folder,
                              calibration.report if calibration else None)
     except NoResults as error:
         print(f"coursekit report: {error}", file=sys.stderr)
@@ -146,18 +144,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_similarity(args: argparse.Namespace) -> int:
-    from autograder.engine.assignment import load_assignment
-    from coursekit.paths import ASSIGNMENTS as RELEASES
     from coursekit.similarity import THRESHOLD, write_similarity
 
     if not args.submissions.is_dir():
         print(f"coursekit similarity: {args.submissions} is not a folder of submissions.",
               file=sys.stderr)
         return 2
-    notebook = load_assignment(args.assignment).notebook
-    pairs = write_similarity(args.assignment, notebook,
-                             RELEASES / args.assignment / notebook, args.submissions,
-                             args.out)
+    assignment = args.assignment
+    pairs = write_similarity(assignment.name, assignment.notebook, assignment.release_notebook,
+                             args.submissions, args.out)
     close = sum(pair.similarity >= THRESHOLD for pair in pairs)
     print(f"{len(pairs)} pairs compared, {close} at {THRESHOLD:.0%} or more; wrote "
           f"{args.out / 'similarity.html'} and {args.out / 'similarity.csv'}")
@@ -165,12 +160,12 @@ def cmd_similarity(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from autograder.engine.assignment import load_assignment
     from coursekit.calibrate import calibrate
 
-    names = args.assignments or [n for n in ASSIGNMENTS if load_assignment(n).calibration]
-    for name in names:
-        calibrate(name, seeds=args.seeds, workers=args.workers, only_new=args.only_new)
+    for assignment in args.assignments:
+        if assignment.calibration or args.named:
+            calibrate(assignment, seeds=args.seeds, workers=args.workers,
+                      only_new=args.only_new)
     return 0
 
 
@@ -246,9 +241,21 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def load_named_assignments(args: argparse.Namespace) -> None:
+    """Replace the assignment names in ``args`` by the loaded assignments, once for every
+    command: ``args.assignment``, and ``args.assignments`` (every assignment when none is
+    named; ``args.named`` says whether any was)."""
+    if "assignment" in args:
+        args.assignment = load_assignment(args.assignment)
+    if "assignments" in args:
+        args.named = bool(args.assignments)
+        args.assignments = [load_assignment(n) for n in args.assignments or ASSIGNMENTS]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        load_named_assignments(args)
         return args.run(args)
     except ManifestError as error:
         print(f"coursekit {args.command}: {error}", file=sys.stderr)

@@ -24,10 +24,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.engine.assignment import load_assignment
+from autograder.engine.assignment import Assignment
 from autograder.engine.notebook import NotebookError, find_notebook
 from coursekit.grade import submission_name, submissions_in
-from coursekit.paths import ASSIGNMENTS
 from coursekit.plainpdf import unreadable_pdf, untypeset_pdf
 from coursekit.typeset import TIME_LIMIT_S, Typesetting
 from coursekit.written import (
@@ -127,17 +126,16 @@ def write_summary(exports: list[Export], out: Path) -> Path:
     return summary
 
 
-def export_folder(assignment_name: str, submissions: Path, out: Path,
+def export_folder(assignment: Assignment, submissions: Path, out: Path,
                   workers: int | None = None, time_limit: float = TIME_LIMIT_S) -> list[Export]:
     """Write ``out/template.pdf``, ``out/submissions/<name>.pdf`` for every submission (one
     notebook, or a folder of them) and ``out/export.csv``; return the exports, template first.
     ExportError if the assignment has no written answers."""
-    assignment = load_assignment(assignment_name)
-    assignment_questions = questions(assignment_name)
+    assignment_questions = questions(assignment)
     expected = len(assignment_questions)
     found = submissions_in(submissions) if submissions.is_dir() else [submissions]
     exports = [Export("(template)", out / TEMPLATE, template_pages(
-        assignment_questions, load_cells(ASSIGNMENTS / assignment_name / assignment.notebook)))]
+        assignment_questions, load_cells(assignment.release_notebook)))]
     taken: set[str] = set()
     for submission in found:
         name = submission_name(submission)
@@ -174,10 +172,10 @@ def report(exports: list[Export], out: Path) -> str:
     return "\n".join(lines)
 
 
-def main(assignment_name: str, submissions: Path, out: Path, workers: int | None) -> int:
+def main(assignment: Assignment, submissions: Path, out: Path, workers: int | None) -> int:
     """The command: 0 when the PDFs were written (problems are listed), 1 when refused."""
     try:
-        exports = export_folder(assignment_name, submissions, out, workers)
+        exports = export_folder(assignment, submissions, out, workers)
     except ExportError as error:
         print(f"coursekit export: {error}", file=sys.stderr)
         return 1

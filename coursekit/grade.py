@@ -59,11 +59,11 @@ def identity_in(roster: dict[str, str], submission: Path) -> str | None:
     return roster.get(submission.name) or roster.get(submission.stem)
 
 
-def grade_one(assignment_name: str, submission: Path, out: Path,
+def grade_one(assignment: Assignment, submission: Path, out: Path,
               identity: str | None = None) -> dict:
     """Grade ``submission`` (of the student ``identity``, if known) and write ``out`` (a
     results.json); return the results."""
-    outcome = grade_or_explain(load_assignment(assignment_name), submission, identity)
+    outcome = grade_or_explain(assignment, submission, identity)
     outcome.setdefault("extra_data", {})["submission"] = submission_name(submission)
     write_graded(outcome, out)
     return outcome
@@ -124,9 +124,10 @@ class Job:
         return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
 
 
-def worker_command(assignment_name: str, submission: Path, out: Path,
+def worker_command(assignment: Assignment, submission: Path, out: Path,
                    identity: str | None = None) -> list[str]:
-    return [sys.executable, "-m", "coursekit.grade", assignment_name, str(submission), str(out),
+    """The command line of a batch worker that grades one submission in its own process."""
+    return [sys.executable, "-m", "coursekit.grade", assignment.name, str(submission), str(out),
             *([identity] if identity else [])]
 
 
@@ -177,15 +178,14 @@ def worker_failed(assignment: Assignment, job: Job) -> dict:
     return outcome
 
 
-def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | None = None,
+def grade_folder(assignment: Assignment, folder: Path, out: Path, workers: int | None = None,
                  roster: dict[str, str] | None = None) -> Path:
     """Grade every submission in ``folder`` in parallel, each of the student the ``roster``
     names (see :func:`read_roster`); write ``out/<name>/results.json`` and ``out/grades.csv``
     (one row per submission, a column per question). Returns the CSV path."""
-    assignment = load_assignment(assignment_name)
     submissions = submissions_in(folder)
     targets = [out / submission_name(s) / "results.json" for s in submissions]
-    jobs = [Job(worker_command(assignment_name, submission, target,
+    jobs = [Job(worker_command(assignment, submission, target,
                                identity_in(roster or {}, submission)), target,
                 submission_name(submission))
             for submission, target in zip(submissions, targets, strict=True)]
@@ -205,4 +205,4 @@ def grade_folder(assignment_name: str, folder: Path, out: Path, workers: int | N
 
 
 if __name__ == "__main__":  # a batch worker: ASSIGNMENT SUBMISSION OUT [STUDENT_ID]
-    grade_one(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), *sys.argv[4:5])
+    grade_one(load_assignment(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), *sys.argv[4:5])

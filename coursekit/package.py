@@ -17,7 +17,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from autograder.engine.assignment import ENGINE_FOLDERS, Assignment, load_assignment
+from autograder.engine.assignment import ENGINE_FOLDERS, Assignment
 from coursekit.paths import AUTOGRADER, DIST, ROOT
 
 # What the grader itself imports; each assignment adds what its notebook imports.
@@ -90,9 +90,9 @@ def add(archive: zipfile.ZipFile, arcname: str, data: bytes, executable: bool = 
     archive.writestr(info, data)
 
 
-def build_autograder(name: str, dist: Path = DIST) -> Path:
+def build_autograder(assignment: Assignment, dist: Path = DIST) -> Path:
     """Write ``dist/<name>.zip`` and return its path."""
-    assignment = load_assignment(name)
+    name = assignment.name
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{name}.zip"
     temporary = target.with_suffix(".zip.tmp")

@@ -21,9 +21,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-from autograder.engine.assignment import MANIFEST, Assignment, load_assignment, walk
+from autograder.engine.assignment import MANIFEST, Assignment, walk
 from autograder.engine.kernel import ONE_THREAD
-from coursekit.paths import ASSIGNMENTS, SOLUTIONS
 
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -224,10 +223,13 @@ def stage_source(assignment: Assignment, source_dir: Path, stage: Path) -> None:
     assignment.place_beside_notebook(stage, source_dir)
 
 
-def release(name: str, solutions: Path = SOLUTIONS, assignments: Path = ASSIGNMENTS) -> Path:
-    """Build ``assignments/<name>`` from ``solutions/<name>``; return the release folder."""
-    assignment = load_assignment(name)
-    source_dir = solutions / name
+def release(assignment: Assignment, solutions: Path | None = None,
+            assignments: Path | None = None) -> Path:
+    """Build the assignment's release folder from its source folder; return the release folder.
+    ``solutions`` and ``assignments`` replace the kit's solutions/ and assignments/."""
+    name = assignment.name
+    source_dir = solutions / name if solutions else assignment.source_dir
+    target = assignments / name if assignments else assignment.release_dir
     source_path = source_dir / assignment.notebook
     if not source_path.is_file():
         raise ReleaseError(f"{source_path} does not exist.")
@@ -258,6 +260,6 @@ def release(name: str, solutions: Path = SOLUTIONS, assignments: Path = ASSIGNME
         if leaks:
             raise ReleaseError(f"the generated {assignment.notebook} still shows solution or "
                                f"hidden-test lines, e.g. {leaks[0]!r}; check the markers.")
-        swap_in(built, assignments / name)
-    print(f"{name}: released {assignments / name}")
-    return assignments / name
+        swap_in(built, target)
+    print(f"{name}: released {target}")
+    return target

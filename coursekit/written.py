@@ -28,9 +28,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.engine.assignment import load_assignment
+from autograder.engine.assignment import Assignment
 from autograder.engine.notebook import read_code_cells
-from coursekit.paths import ASSIGNMENTS, SOLUTIONS
 
 EXPORT_TAG = "export:"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -109,11 +108,11 @@ def load_cells(path: Path) -> list[dict]:
     return [c for c in cells if isinstance(c, dict)]
 
 
-def questions(assignment_name: str) -> list[Question]:
+def questions(assignment: Assignment) -> list[Question]:
     """The written questions of an assignment, in source order; ExportError if it has none or
     the release does not match the source."""
-    notebook = load_assignment(assignment_name).notebook
-    source = load_cells(SOLUTIONS / assignment_name / notebook)
+    assignment_name, notebook = assignment.name, assignment.notebook
+    source = load_cells(assignment.source_notebook)
     answers = [nbgrader(c)["grade_id"] for c in source if is_answer_cell(c)]
     if not answers:
         raise ExportError(f"{assignment_name} has no written answers: no cell of solutions/"
@@ -131,7 +130,7 @@ def questions(assignment_name: str) -> list[Question]:
                                   f"{target!r} (written answers: {', '.join(answers)}).")
             grade_id = nbgrader(cell).get("grade_id")
             plots[target].append(("grade_id", grade_id) if grade_id else ("tag", tag))
-    release = load_cells(ASSIGNMENTS / assignment_name / notebook)
+    release = load_cells(assignment.release_notebook)
     found = []
     for grade_id in answers:
         where = next((i for i, c in enumerate(release) if nbgrader(c).get("grade_id") == grade_id),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from autograder.engine.assignment import load_assignment
 from autograder.engine.toolkit import calibrated_threshold
 from autograder.hw1.checks import CALIBRATION_REPORT
 from coursekit.calibrate import calibrate
@@ -27,7 +28,7 @@ def test_only_new_trains_the_missing_entry_keeps_the_rest_and_drops_removed_ones
     report = tmp_path / "calibration.json"
     runs = {k: v for k, v in committed["runs"].items() if k != missing} | {"mutant gone": [0.5]}
     report.write_text(json.dumps(committed | {"runs": runs}))
-    figures = calibrate("hw1", workers=1, report=report, only_new=True)
+    figures = calibrate(load_assignment("hw1"), workers=1, report=report, only_new=True)
     assert figures["runs"] == committed["runs"]  # retrained as committed, gone dropped
     assert json.loads(report.read_text()) == figures
     assert figures["added"][-1]["entries"] == [missing]

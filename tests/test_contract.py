@@ -131,7 +131,7 @@ def test_batch_grading_writes_a_column_per_question_and_loses_no_submission(name
     folder = tmp_path / "submissions"
     write(blank(name), folder / "blank.ipynb")
     write("{not json", folder / "broken.ipynb")
-    table = grade_folder(name, folder, tmp_path / "out", workers=2)
+    table = grade_folder(load_assignment(name), folder, tmp_path / "out", workers=2)
     rows = list(csv.DictReader(table.open()))
     assert list(rows[0]) == ["submission", "score", "max_score", *full_marks(name)]
     assert sorted(r["submission"] for r in rows) == ["blank.ipynb", "broken.ipynb"]
@@ -143,7 +143,7 @@ def test_batch_grading_writes_a_column_per_question_and_loses_no_submission(name
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_release_is_fresh_and_leak_free(name, tmp_path):
-    fresh, committed = release(name, assignments=tmp_path), ASSIGNMENTS / name
+    fresh, committed = release(load_assignment(name), assignments=tmp_path), ASSIGNMENTS / name
     assert_same_release(name, fresh, committed)
     for folder in (fresh, committed):
         assert_no_secret(name, folder)
@@ -194,8 +194,9 @@ def assert_no_secret(name: str, folder) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_zip_is_reproducible_and_holds_exactly_what_grading_needs(name, tmp_path):
-    built = build_autograder(name, tmp_path / "one")
-    assert build_autograder(name, tmp_path / "two").read_bytes() == built.read_bytes()
+    built = build_autograder(load_assignment(name), tmp_path / "one")
+    again = build_autograder(load_assignment(name), tmp_path / "two")
+    assert again.read_bytes() == built.read_bytes()
     names = set(zipfile.ZipFile(built).namelist())
     assignment = load_assignment(name)
     assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/engine/judge.py",
@@ -215,7 +216,7 @@ def test_zip_is_reproducible_and_holds_exactly_what_grading_needs(name, tmp_path
 @pytest.mark.parametrize("name", NAMES)
 def test_solution_gets_full_marks_through_the_zip_end_to_end(name, tmp_path):
     # the solution's one grading: the judge, as Gradescope runs it from the built zip
-    built = build_autograder(name, tmp_path / "dist")
+    built = build_autograder(load_assignment(name), tmp_path / "dist")
     results, _ = run_like_gradescope(built, tmp_path, solved(name))
     assert failures(results) == []
     assert results["score"] == load_assignment(name).max_score

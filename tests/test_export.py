@@ -21,6 +21,7 @@ import nbformat
 import pytest
 from submissions import solved, write
 
+from autograder.engine.assignment import load_assignment
 from coursekit.export import export_folder
 from coursekit.paths import ROOT
 from coursekit.typeset import Typesetting, latex_environment, missing_tools
@@ -90,21 +91,21 @@ def summary(out: Path) -> dict[str, dict[str, str]]:
 
 
 def test_written_questions_follow_the_source_with_prompts_from_the_release():
-    found = questions("hw2")
+    found = questions(load_assignment("hw2"))
     assert [q.grade_id for q in found] == HW2_WRITTEN
     assert all(q.points == 5 and q.prompt.startswith("**Written (5 points).**") for q in found)
     plots = {q.grade_id: q.plot_cells for q in found}
     assert plots["written-mistakes"] == (("grade_id", "mistakes"),)
     assert plots["written-step-size"] == (("grade_id", "step-size-run"),)
     assert plots["written-overflow"] == plots["written-cache"] == ()
-    assert [(q.grade_id, q.plot_cells) for q in questions("hw3")] == [
+    assert [(q.grade_id, q.plot_cells) for q in questions(load_assignment("hw3"))] == [
         ("written-probabilities", (("grade_id", "probabilities"),))]
 
 
 def test_hw3_gives_one_page_with_the_plot_and_a_template_of_the_same_pages(tmp_path):
     submission = write(with_plots("hw3"), tmp_path / "in" / "alice.ipynb")
     out = tmp_path / "out"
-    export_folder("hw3", submission, out)
+    export_folder(load_assignment("hw3"), submission, out)
     pdf = out / "submissions" / "alice.pdf"
     assert page_count(pdf) == page_count(out / "template.pdf") == 1
     assert image_pages(pdf) == [1]
@@ -123,7 +124,7 @@ def test_hw3_gives_one_page_with_the_plot_and_a_template_of_the_same_pages(tmp_p
 def test_hw0_typesets_its_math_on_six_pages_with_the_experiment_plot_last(tmp_path):
     submission = write(with_plots("hw0"), tmp_path / "in" / "dana.ipynb")
     out = tmp_path / "out"
-    export_folder("hw0", submission, out)
+    export_folder(load_assignment("hw0"), submission, out)
     pdf = out / "submissions" / "dana.pdf"
     assert page_count(pdf) == page_count(out / "template.pdf") == 6
     assert summary(out)["dana.ipynb"]["problems"] == ""  # LaTeX typeset every answer
@@ -148,7 +149,7 @@ def test_hw2_batch_keeps_every_submission_on_the_template_pages(tmp_path):
     write(bob, folder / "bob" / "hw2.ipynb")  # a folder per student, as `coursekit grade` takes
     write('{"cells": [', folder / "carol.ipynb")
     out = tmp_path / "out"
-    export_folder("hw2", folder, out)
+    export_folder(load_assignment("hw2"), folder, out)
     rows = summary(out)
     assert list(rows) == ["(template)", "alice.ipynb", "bob", "carol.ipynb"]
     for name in ("alice", "bob", "carol"):
@@ -228,7 +229,7 @@ def test_a_latex_loop_hits_the_time_limit_and_gets_a_plain_pdf(tmp_path):
     write(notebook, folder / "loop.ipynb")
     out = tmp_path / "out"
     started = time.monotonic()
-    export_folder("hw3", folder, out, time_limit=8)
+    export_folder(load_assignment("hw3"), folder, out, time_limit=8)
     assert time.monotonic() - started < 40
     row = summary(out)["loop.ipynb"]
     assert "did not finish within 8 s" in row["problems"] and row["pages"] == "1"

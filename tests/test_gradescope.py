@@ -15,6 +15,7 @@ import pytest
 from conftest import run_like_gradescope
 from submissions import corpus, solved, with_definitions, write
 
+from autograder.engine.assignment import load_assignment
 from autograder.engine.judge import points_per_question
 from autograder.engine.sandbox import isolation
 from coursekit.grade import grade_folder
@@ -26,7 +27,7 @@ MISSING_DERIVATIVE = next(p for p in corpus("hw1", "mutants") if "derivative" in
 
 @pytest.fixture(scope="module")
 def zip_path(tmp_path_factory):
-    return build_autograder("hw1", tmp_path_factory.mktemp("dist"))
+    return build_autograder(load_assignment("hw1"), tmp_path_factory.mktemp("dist"))
 
 
 def test_setup_script_pins_every_package_to_the_lock(zip_path):
@@ -69,7 +70,7 @@ def test_batch_grading_writes_a_results_file_each_and_a_csv(tmp_path):
     write(solved("hw1"), folder / "alice.ipynb")
     write(with_definitions(solved("hw1"), MISSING_DERIVATIVE.read_text()), folder / "bob.ipynb")
     write("{not json", folder / "carol.ipynb")
-    table = grade_folder("hw1", folder, tmp_path / "out", workers=2)
+    table = grade_folder(load_assignment("hw1"), folder, tmp_path / "out", workers=2)
     rows = {row["submission"]: row for row in csv.DictReader(table.open())}
     assert rows["alice.ipynb"]["score"] == "100"
     assert float(rows["bob.ipynb"]["Q3"]) < 40 and rows["bob.ipynb"]["Q1"] == "10"

@@ -101,7 +101,7 @@ def test_without_a_student_id_the_hand_pass_scores_nothing_and_says_why(grade_no
 
 @pytest.mark.slow
 def test_on_gradescope_the_metadata_decides_whose_network_is_checked(tmp_path):
-    built = build_autograder("hw0", tmp_path / "dist")
+    built = build_autograder(load_assignment("hw0"), tmp_path / "dist")
     # Numbers worked out for 'classmate', in a notebook that claims to be 'reference', handed
     # in by 'classmate': full marks, and a note that the notebook's ID is not theirs.
     copied = with_definitions(solved("hw0"), CLASSMATES_NUMBERS)
@@ -139,7 +139,8 @@ def test_a_roster_names_each_submissions_student_in_a_batch(tmp_path):
         csv.writer(handle).writerows([["submission", "student_id", "name"],
                                       ["alice.ipynb", "reference", "Alice"],
                                       ["bob", "classmate", "Bob"]])  # carol: not listed
-    table = grade_folder("hw0", folder, tmp_path / "out", workers=2, roster=read_roster(roster))
+    table = grade_folder(load_assignment("hw0"), folder, tmp_path / "out", workers=2,
+                         roster=read_roster(roster))
     q4 = {row["submission"]: float(row["Q4"]) for row in csv.DictReader(table.open())}
     assert q4 == {"alice.ipynb": FULL["Q4"], "bob.ipynb": 0.0, "carol.ipynb": FULL["Q4"]}
     bob = json.loads((tmp_path / "out" / "bob" / "results.json").read_text())

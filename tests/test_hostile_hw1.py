@@ -20,6 +20,7 @@ from submissions import (
     write,
 )
 
+from autograder.engine.assignment import load_assignment
 from coursekit.grade import grade_one
 from coursekit.paths import AUTOGRADER
 
@@ -91,7 +92,7 @@ def test_a_results_file_written_by_the_student_is_replaced(tmp_path):
             "    except OSError as error:\n        print(error)\n")
     wrong = with_definitions(solved("hw1"), MISSING_DERIVATIVE.read_text())
     submission = write(appended(wrong, cell), tmp_path / "hw1.ipynb")
-    grade_one("hw1", submission, out)
+    grade_one(load_assignment("hw1"), submission, out)
     final = json.loads(out.read_text())
     assert final["score"] < 100 and len(final["tests"]) == len(HW1.checks)
 
@@ -117,7 +118,7 @@ def test_a_renamed_notebook_in_a_folder_is_found(tmp_path):
 
 def grade_one_path(submission, tmp_path):
     out = tmp_path / "results.json"
-    grade_one("hw1", submission, out)
+    grade_one(load_assignment("hw1"), submission, out)
     return out
 
 

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+from autograder.engine.assignment import load_assignment
 from coursekit.paths import SOLUTIONS
 from coursekit.release import ReleaseError, question_of, release
 
@@ -56,7 +57,7 @@ def test_a_solution_that_fails_its_checks_stops_the_release_and_keeps_the_old_on
         cell.source = cell.source.replace("np.zeros(n_out)", "np.ones(n_out)")
     edit_cell(solutions, grade_id, break_init)
     with pytest.raises(ReleaseError, match="q1-tests"):
-        release("hw1", solutions=solutions, assignments=assignments)
+        release(load_assignment("hw1"), solutions=solutions, assignments=assignments)
     assert (assignments / "hw1" / "hw1.ipynb").read_text() == "the previous release"
 
 
@@ -70,7 +71,7 @@ def test_a_copied_locked_cell_is_named(tmp_path):
         notebook.cells.append(copy)
     edit_cell(solutions, "q2-tests", duplicate)
     with pytest.raises(ReleaseError, match=r"repeats the grade_id.*copied cell"):
-        release("hw1", solutions=solutions, assignments=assignments)
+        release(load_assignment("hw1"), solutions=solutions, assignments=assignments)
     assert (assignments / "hw1" / "hw1.ipynb").read_text() == "the previous release"
 
 
@@ -83,7 +84,7 @@ def test_an_unclosed_solution_region_is_named(tmp_path):
         cell.source = head + tail
     edit_cell(solutions, grade_id, unclose)
     with pytest.raises(ReleaseError, match=f"{grade_id}.*never closed"):
-        release("hw1", solutions=solutions, assignments=old_release(tmp_path))
+        release(load_assignment("hw1"), solutions=solutions, assignments=old_release(tmp_path))
 
 
 def test_a_file_the_manifest_does_not_name_stops_the_release(tmp_path):
@@ -91,7 +92,7 @@ def test_a_file_the_manifest_does_not_name_stops_the_release(tmp_path):
     (solutions / "hw1" / "scratch_answers.py").write_text("secret = 1\n")
     assignments = old_release(tmp_path)
     with pytest.raises(ReleaseError, match=r"scratch_answers.py is not in autograder/hw1/manifest"):
-        release("hw1", solutions=solutions, assignments=assignments)
+        release(load_assignment("hw1"), solutions=solutions, assignments=assignments)
     assert (assignments / "hw1" / "hw1.ipynb").read_text() == "the previous release"
 
 
@@ -102,7 +103,7 @@ def test_a_test_cell_naming_no_question_is_named(tmp_path):
         cell.metadata.nbgrader.grade_id = "q9-tests"
     edit_cell(solutions, "q2-tests", rename)
     with pytest.raises(ReleaseError, match=r"'q9-tests'.*names no question.*\['Q1', 'Q2'"):
-        release("hw1", solutions=solutions, assignments=old_release(tmp_path))
+        release(load_assignment("hw1"), solutions=solutions, assignments=old_release(tmp_path))
 
 
 def test_grade_ids_name_questions_in_any_case_with_dots_as_underscores():

@@ -133,11 +133,39 @@ class Assignment:
     def max_score(self) -> float:
         return sum(self.questions.values())
 
+    @property
+    def folder(self) -> Path:
+        """``autograder/<name>/``: manifest, checks, reference, corpus, calibration."""
+        return AUTOGRADER / self.name
+
+    @property
+    def source_dir(self) -> Path:
+        """``solutions/<name>/``: the source notebook, its helpers and fixtures."""
+        return KIT / "solutions" / self.name
+
+    @property
+    def source_notebook(self) -> Path:
+        return self.source_dir / self.notebook
+
+    @property
+    def release_dir(self) -> Path:
+        """``assignments/<name>/``: what students get, made by ``coursekit release``."""
+        return KIT / "assignments" / self.name
+
+    @property
+    def release_notebook(self) -> Path:
+        return self.release_dir / self.notebook
+
+    @property
+    def helper_modules(self) -> tuple[str, ...]:
+        """The module names of the Python files among ``files``, e.g. ("hw0_utils",)."""
+        return tuple(Path(name).stem for name in self.files if name.endswith(".py"))
+
     def beside_notebook(self, source_dir: Path | None = None) -> list[tuple[Path, str]]:
         """(file on disk, its path relative to the notebook's folder) for every file that sits
         beside the notebook: the same for the release, the judge's work folder and the zip.
         ``files`` come from ``source_dir`` (by default solutions/<name>/ of the kit)."""
-        source_dir = source_dir or KIT / "solutions" / self.name
+        source_dir = source_dir or self.source_dir
         placed = []
         for helper in self.helpers:
             placed += [(path, path.relative_to(KIT).as_posix()) for path in walk(KIT / helper)]
@@ -162,7 +190,7 @@ class Assignment:
     def corpus(self, kind: str) -> list[Path]:
         """The corpus files of one kind, "correct" (variants that must get full marks) or
         "mutants" (typical bugs), in ``autograder/<name>/corpus/<kind>/``."""
-        return sorted((AUTOGRADER / self.name / "corpus" / kind).glob("*.py"))
+        return sorted((self.folder / "corpus" / kind).glob("*.py"))
 
     def write_kernel_side(self, folder: Path) -> None:
         """Put in ``folder`` what the kernel may read there: each dataset of ``rows`` as
