@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from conftest import HW1
+from toy import TOY
 
 from coursekit.grade import Job, run_batch
 
@@ -35,7 +35,7 @@ def job(tmp_path, plan: str) -> Job:
 def test_dead_and_hung_workers_are_replaced_then_explained(tmp_path):
     plans = ["fine", "dies-once", "always-exits", "hangs"]
     jobs = [job(tmp_path, plan) for plan in plans]
-    results = run_batch(HW1, jobs, workers=2, time_limit=3)
+    results = run_batch(TOY, jobs, workers=2, time_limit=3)
     assert results[0]["attempt"] == 1 and results[0]["score"] == 7
     assert results[1]["attempt"] == 2 and results[1]["score"] == 7
     assert "grader_restarts" not in results[0].get("extra_data", {})
@@ -44,7 +44,7 @@ def test_dead_and_hung_workers_are_replaced_then_explained(tmp_path):
     for failed, why in ((results[2], "exit code 3, exit code 3"),
                         (results[3], "still running after 3 s, still running after 3 s")):
         assert failed["score"] == 0 and why in failed["output"]
-        assert [t["name"] for t in failed["tests"]] == [c.name for c in HW1.checks]
+        assert [t["name"] for t in failed["tests"]] == [c.name for c in TOY.checks]
         assert len(failed["extra_data"]["grader_restarts"]) == 2
     for one in jobs:
         assert json.loads(one.out.read_text())["score"] in (0, 7)
