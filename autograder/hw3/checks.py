@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.engine import keras_model
 from autograder.engine.assignment import Calibration
 from autograder.engine.checks import (
     Check,
@@ -32,6 +33,7 @@ from autograder.engine.toolkit import calibrated_threshold, judge_functions
 from course_utils import load_dataset_uint8
 
 KERNEL_MODULE = Path(__file__).with_name("hw3_kernel.py")
+KERAS_KERNEL = Path(keras_model.__file__).with_name("keras_kernel.py")  # the engine's, read-only
 CALIBRATION_REPORT = Path(__file__).with_name("calibration.json")
 UNITS = (256, 128, 64, 10)
 IMAGE_SHAPE = (28, 28)
@@ -46,6 +48,7 @@ SHORT_RUN = {"epochs": 2, "batch_size": 100, "train_rows": 1_500, "test_rows": 5
 
 
 judge_function = judge_functions(KERNEL_MODULE)
+keras_function = judge_functions(KERAS_KERNEL)
 
 
 BUILD_MODEL, TRAIN_MODEL = KernelFunction("build_model"), KernelFunction("train_model")
@@ -70,7 +73,7 @@ def built_model(student: Student, seed: int):
 
 
 def describe(student: Student, model) -> Model:
-    return as_model(student.call(judge_function("describe"), model), IMAGE_SHAPE)
+    return as_model(student.call(keras_function("describe"), model, IMAGE_SHAPE), IMAGE_SHAPE)
 
 
 def trained(student: Student, seed: int, epochs: int, batch_size: int,
@@ -79,8 +82,9 @@ def trained(student: Student, seed: int, epochs: int, batch_size: int,
     """(history as {key: [per-epoch values]}, the trained model) after ``build_model()`` from
     ``seed`` and ``train_model`` on the first ``train_rows`` training images (all by default)."""
     model = built_model(student, seed)
-    history = student.call(judge_function("train"), TRAIN_MODEL, model, epochs, batch_size,
-                           train_rows, test_rows, timeout=timeout)
+    returned = student.call(judge_function("train"), TRAIN_MODEL, model, epochs, batch_size,
+                            train_rows, test_rows, timeout=timeout, keep=True)
+    history = student.call(keras_function("history_numbers"), returned)
     if not isinstance(history, dict):
         raise CheckFailed(f"train_model should return the History that model.fit returns "
                           f"(or its .history dict); it returned a {history}.")
@@ -325,5 +329,5 @@ ROWS = {
     "fashion_test_images": lambda: test_set()[0],
     "fashion_test_labels": lambda: test_set()[1],
 }
-KERNEL_MODULES = (KERNEL_MODULE,)
+KERNEL_MODULES = (KERNEL_MODULE, KERAS_KERNEL)
 CALIBRATION = Calibration(train=full_run, report=CALIBRATION_REPORT, floor=0.84, margin=0.01)

@@ -1,9 +1,9 @@
 """Judge-owned code that HW3's checks run inside the student's kernel (a read-only copy).
 
 The student's model never leaves the kernel: the checks keep it behind a handle, and the
-functions here turn it into numbers only (layer descriptions as plain values, weights as
-arrays). Nothing here is trusted either: the judge rebuilds the forward pass from those numbers
-in numpy and computes every accuracy and loss itself.
+engine's ``keras_kernel`` (shipped beside this module) turns it into numbers only. Nothing here
+is trusted either: the judge rebuilds the forward pass from those numbers in numpy and computes
+every accuracy and loss itself.
 
 The datasets are the ``fashion_*.npy`` files (uint8) the judge writes beside this module. They
 are handed to ``train_model`` as float32 tensors built in place, without a second copy, so the
@@ -20,7 +20,6 @@ HERE = Path(__file__).parent
 IMAGE_SHAPE = (28, 28)
 CHUNK_ROWS = 5_000  # rows converted at a time; the float32 copy is built in place
 ALIGNMENT = 64  # bytes: TensorFlow adopts a buffer without copying only when it is aligned
-PROBE_ROWS = 20  # grader inputs on which the model's own output is compared with its layers
 
 
 def keras_modules():
@@ -92,96 +91,8 @@ def seeded_model(build_model, seed: int):
 def train(train_model, model, epochs: int, batch_size: int, train_rows: int | None = None,
           test_rows: int | None = None):
     """The student's ``train_model`` on the first ``train_rows`` training images (all by
-    default) with the first ``test_rows`` test images; returns the history as numbers:
-    {key: [one float per epoch]}, or a description of what came instead."""
+    default) with the first ``test_rows`` test images; returns what it returns (the judge keeps
+    it in the kernel and asks ``keras_kernel.history_numbers`` for its numbers)."""
     tidy()
-    history = train_model(model, images("train", train_rows), labels("train", train_rows),
-                          images("test", test_rows), labels("test", test_rows), epochs,
-                          batch_size)
-    return history_numbers(history)
-
-
-def history_numbers(history):
-    """A Keras ``History`` or a dict of per-epoch values as {key: [float, ...]}; anything else
-    as its type name."""
-    values = getattr(history, "history", history)
-    if not isinstance(values, dict):
-        return type(history).__name__
-    out = {}
-    for key, series in values.items():
-        try:
-            out[str(key)] = [float(v) for v in series]
-        except (TypeError, ValueError):
-            out[str(key)] = type(series).__name__
-    return out
-
-
-def built(model):
-    """``model`` with its weights created (a subclassed model creates them on its first call)."""
-    tf, _ = keras_modules()
-    if not model.built or not model.weights:
-        model(tf.zeros((1, *IMAGE_SHAPE)))
-    return model
-
-
-def activation_name(function) -> str:
-    """The name of a Keras activation function (``"linear"`` when there is none)."""
-    if function is None:
-        return "linear"
-    return str(getattr(function, "__name__", type(function).__name__))
-
-
-def describe_layer(layer) -> dict:
-    """One layer as plain values: type, units, activation, whether it has a bias, and the
-    target shape of a Reshape."""
-    kind = type(layer).__name__
-    description = {"type": kind, "name": str(layer.name)}
-    if hasattr(layer, "target_shape"):
-        description["target_shape"] = [int(d) for d in layer.target_shape]
-    if hasattr(layer, "units"):
-        description["units"] = int(layer.units)
-        description["use_bias"] = bool(getattr(layer, "use_bias", True))
-    if hasattr(layer, "activation"):
-        description["activation"] = activation_name(layer.activation)
-    if kind == "ReLU":
-        description["activation"] = "relu"
-    if kind == "Softmax":
-        description["activation"] = "softmax"
-    return description
-
-
-def loss_of(model) -> dict:
-    """The loss ``model`` was compiled with: its name and whether it reads logits."""
-    loss = getattr(model, "loss", None)
-    if loss is None:
-        return {"name": None, "from_logits": False}
-    if isinstance(loss, str):
-        return {"name": loss, "from_logits": False}
-    config = loss.get_config() if hasattr(loss, "get_config") else {}
-    name = getattr(loss, "fn", loss)
-    return {"name": str(getattr(name, "__name__", type(loss).__name__)),
-            "from_logits": bool(config.get("from_logits", False))}
-
-
-def describe(model, probe_seed: int = 0) -> dict:
-    """What the judge needs from ``model``, as numbers only:
-
-    - layers: :func:`describe_layer` for each layer, in order
-    - weights: for each layer, its weight arrays (a Dense layer: kernel (n_in, units), bias)
-    - parameters: the total count Keras reports
-    - loss: :func:`loss_of`; steps: how many optimizer steps were taken (0 if not compiled)
-    - probe: PROBE_ROWS uniform images (seeded by ``probe_seed``) and the model's output on them
-    """
-    built(model)
-    optimizer = getattr(model, "optimizer", None)
-    probe = np.random.default_rng(probe_seed).uniform(0, 1, (PROBE_ROWS, *IMAGE_SHAPE))
-    probe = probe.astype(np.float32)
-    return {
-        "layers": [describe_layer(layer) for layer in model.layers],
-        "weights": [[np.asarray(w) for w in layer.get_weights()] for layer in model.layers],
-        "parameters": int(model.count_params()),
-        "loss": loss_of(model),
-        "steps": int(optimizer.iterations.numpy()) if optimizer is not None else 0,
-        "probe": probe,
-        "probe_output": np.asarray(model(probe, training=False)),
-    }
+    return train_model(model, images("train", train_rows), labels("train", train_rows),
+                       images("test", test_rows), labels("test", test_rows), epochs, batch_size)
