@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from autograder.engine.checks import CheckFailed
+from autograder.engine.checks import CheckFailed, Measured
 from autograder.engine.keras_model import Reshape, as_model
 from autograder.engine.probe import KernelFunction
 from autograder.engine.toolkit import (
@@ -18,6 +18,7 @@ from autograder.engine.toolkit import (
     gradient_mismatches,
     judge_functions,
     random_net,
+    reaches_threshold,
 )
 
 
@@ -57,6 +58,18 @@ def test_calibrated_threshold_and_judge_functions(tmp_path):
     assert calibrated_threshold(tmp_path / "calibration.json") == 0.875
     relu = judge_functions(tmp_path / "hwx_kernel.py")("relu")
     assert relu == KernelFunction("relu", module="hwx_kernel")
+
+
+def test_reaches_threshold_measures_and_says_both_figures(tmp_path):
+    report = tmp_path / "calibration.json"
+    report.write_text(json.dumps({"threshold": 0.9}))
+    said = lambda got, needed: f"reached {got:.1%}, needs {needed:.1%}"  # noqa: E731
+    assert reaches_threshold(0.9, report, said) == Measured("test accuracy", 0.9, 0.9)
+    with pytest.raises(CheckFailed, match=r"reached 89\.0%, needs 90\.0%") as failed:
+        reaches_threshold(0.89, report, said)
+    assert failed.value.measured == Measured("test accuracy", 0.89, 0.9)
+    with pytest.raises(CheckFailed):
+        reaches_threshold(float("nan"), report, said)
 
 
 def test_an_assignment_helper_is_the_graders_own_copy():

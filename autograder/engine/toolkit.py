@@ -3,6 +3,7 @@
 - :func:`assignment_helper`: the judge's own copy of a helper module an assignment ships beside
   its notebook (``solutions/<name>/<module>.py``)
 - :func:`calibrated_threshold`: the accuracy threshold ``coursekit calibrate`` committed
+- :func:`reaches_threshold`: an accuracy checked against it, as the class report reads it
 - :func:`judge_functions`: references to the functions of a judge-owned kernel module
 - :func:`random_net`: weights and biases of a small dense net from a generator
 - :func:`central_differences`: the finite-difference gradient of a loss over arrays
@@ -22,6 +23,7 @@ from types import ModuleType
 
 import numpy as np
 
+from autograder.engine.checks import CheckFailed, Measured
 from autograder.engine.probe import KernelFunction
 from course_utils import rel_error
 
@@ -50,6 +52,18 @@ def calibrated_threshold(report: Path) -> float:
     """The test-accuracy threshold in the committed calibration report ``report``
     (calibration.json, written by ``coursekit calibrate``)."""
     return float(json.loads(report.read_text())["threshold"])
+
+
+def reaches_threshold(accuracy: float, report: Path,
+                      failure: Callable[[float, float], str]) -> Measured:
+    """``Measured("test accuracy", accuracy, threshold)`` with the calibrated threshold of
+    ``report``, when ``accuracy`` reaches it; else CheckFailed with the message
+    ``failure(accuracy, threshold)``, carrying the same figure for the class report."""
+    needed = calibrated_threshold(report)
+    measured = Measured("test accuracy", accuracy, needed)
+    if not accuracy >= needed:
+        raise CheckFailed(failure(accuracy, needed), measured=measured)
+    return measured
 
 
 def judge_functions(module: Path) -> Callable[[str], KernelFunction]:

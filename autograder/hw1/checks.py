@@ -26,10 +26,10 @@ from autograder.engine.checks import (
 )
 from autograder.engine.probe import Rows, Seeded
 from autograder.engine.toolkit import (
-    calibrated_threshold,
     central_differences,
     gradient_mismatches,
     random_net,
+    reaches_threshold,
 )
 
 from . import reference as ref
@@ -349,16 +349,11 @@ def test_accuracy(weights, biases) -> float:
 
 def q4_accuracy(student: Student, rng: np.random.Generator) -> Measured:
     accuracy = full_run(student, NOTEBOOK_SEED)
-    needed = calibrated_threshold(CALIBRATION_REPORT)
-    measured = Measured("test accuracy", accuracy, needed)
-    if not accuracy >= needed:
-        raise CheckFailed(f"After {EPOCHS} epochs on all 60,000 training images from the "
-                          f"notebook's starting weights, your train_epoch reached "
-                          f"{accuracy:.1%} test accuracy; at least {needed:.1%} is expected "
-                          "(correct code reaches about 92%). Check the update and the order of "
-                          "the samples.",
-                          measured=measured)
-    return measured
+    return reaches_threshold(accuracy, CALIBRATION_REPORT, lambda got, needed: (
+        f"After {EPOCHS} epochs on all 60,000 training images from the notebook's starting "
+        f"weights, your train_epoch reached {got:.1%} test accuracy; at least {needed:.1%} is "
+        "expected (correct code reaches about 92%). Check the update and the order of the "
+        "samples."))
 
 
 EPOCH_USES = uses("train_epoch", train_one_sample="Q3")

@@ -29,7 +29,7 @@ from autograder.engine.checks import (
 )
 from autograder.engine.keras_model import KNOWN_LAYERS, Model, Reshape, as_model
 from autograder.engine.probe import KernelFunction
-from autograder.engine.toolkit import calibrated_threshold, judge_functions
+from autograder.engine.toolkit import judge_functions, reaches_threshold
 from course_utils import load_dataset_uint8
 
 KERNEL_MODULE = Path(__file__).with_name("hw3_kernel.py")
@@ -294,17 +294,12 @@ def full_run(student: Student, seed: int) -> float:
 
 
 def q4_accuracy(student: Student, rng: np.random.Generator) -> Measured:
-    got = full_run(student, int(rng.integers(2**31)))
-    needed = calibrated_threshold(CALIBRATION_REPORT)
-    measured = Measured("test accuracy", got, needed)
-    if not got >= needed:
-        raise CheckFailed(f"After build_model and train_model on all 60,000 training images "
-                          f"(your EPOCHS and BATCH_SIZE, the grader's seed), the grader's own "
-                          f"forward pass through your model's weights classifies {got:.1%} of "
-                          f"the 10,000 test images correctly; at least {needed:.1%} is "
-                          "expected (the reference reaches about 88%).",
-                          measured=measured)
-    return measured
+    accuracy = full_run(student, int(rng.integers(2**31)))
+    return reaches_threshold(accuracy, CALIBRATION_REPORT, lambda got, needed: (
+        f"After build_model and train_model on all 60,000 training images (your EPOCHS and "
+        f"BATCH_SIZE, the grader's seed), the grader's own forward pass through your model's "
+        f"weights classifies {got:.1%} of the 10,000 test images correctly; at least "
+        f"{needed:.1%} is expected (the reference reaches about 88%)."))
 
 
 CHECKS = [
