@@ -24,6 +24,7 @@ from pathlib import Path
 from autograder.engine.assignment import Assignment, load_assignment
 from autograder.engine.checks import CheckFailed
 from autograder.engine.inline import InProcessStudent, rows_folder
+from autograder.engine.notebook import read_cells, source_text
 
 
 def is_constant(node: ast.stmt) -> bool:
@@ -35,12 +36,11 @@ def is_constant(node: ast.stmt) -> bool:
 def solution_definitions(assignment: Assignment) -> str:
     """The imports, function and class definitions and constants of the source notebook (its
     solution code), without the imports of the helpers beside the notebook."""
-    notebook = json.loads(assignment.source_notebook.read_text())
     parts = []
-    for cell in notebook["cells"]:
-        if cell["cell_type"] != "code":
+    for cell in read_cells(assignment.source_notebook):
+        if cell.get("cell_type") != "code":
             continue
-        source = "".join(cell["source"])
+        source = source_text(cell)
         for node in ast.parse(source).body:
             if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef) \
                     or is_constant(node):

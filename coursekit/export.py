@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.engine.assignment import Assignment
-from autograder.engine.notebook import NotebookError, find_notebook
+from autograder.engine.notebook import NotebookError, find_notebook, read_cells
 from coursekit.grade import submission_name, submissions_in
 from coursekit.plainpdf import unreadable_pdf, untypeset_pdf
 from coursekit.typeset import TIME_LIMIT_S, Typesetting
@@ -33,7 +33,6 @@ from coursekit.written import (
     ExportError,
     Page,
     Question,
-    load_cells,
     questions,
     student_pages,
     template_pages,
@@ -69,7 +68,7 @@ def prepare(name: str, submission: Path, notebook_name: str, assignment_question
             pdf: Path) -> Export:
     """Read a submission's notebook into pages (or note why it cannot be read)."""
     try:
-        cells = load_cells(find_notebook(submission, notebook_name))
+        cells = read_cells(find_notebook(submission, notebook_name))
     except NotebookError as error:
         return Export(name, pdf, None, [f"not readable: {error}"])
     except OSError as error:
@@ -135,7 +134,7 @@ def export_folder(assignment: Assignment, submissions: Path, out: Path,
     expected = len(assignment_questions)
     found = submissions_in(submissions) if submissions.is_dir() else [submissions]
     exports = [Export("(template)", out / TEMPLATE, template_pages(
-        assignment_questions, load_cells(assignment.release_notebook)))]
+        assignment_questions, read_cells(assignment.release_notebook)))]
     taken: set[str] = set()
     for submission in found:
         name = submission_name(submission)

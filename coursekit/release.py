@@ -9,6 +9,7 @@ or hidden-test line. Any failure names the cell and leaves the previous release 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,11 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from autograder.engine.assignment import MANIFEST, Assignment, walk
 from autograder.engine.kernel import ONE_THREAD
 
+# What a notebook's text says a part is worth: "## Q3 — Backpropagation (40 points)" (a label,
+# or the start of labels such as b.i and b.ii) and "**Written (5 points).**"
+POINTS_HEADING = re.compile(
+    r"^#+\s+(?P<label>\S+)\s+—[^\n]*\((?P<points>\d+(?:\.\d+)?) points?\)\s*$", re.MULTILINE)
+WRITTEN_POINTS = re.compile(r"\*\*Written \((?P<points>\d+(?:\.\d+)?) points?\)\.\*\*")
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 CELL_TIMEOUT_S = 600
@@ -80,6 +86,29 @@ def question_of(grade_id: str, assignment: Assignment) -> str | None:
                  if q.casefold().replace(".", "_") == label), None)
 
 
+def check_stated_points(path: Path, cells: list, assignment: Assignment) -> None:
+    """ReleaseError naming the cell where the notebook's text states other points than the
+    manifest (a question's heading) or than the answer cell's nbgrader points (a written
+    answer's prompt, the markdown cell before it). The manifest is where points are written."""
+    for index, cell in enumerate(cells):
+        for heading in POINTS_HEADING.finditer(cell.source):
+            label = heading["label"]
+            parts = [q for q in assignment.questions if q == label or q.startswith(label + ".")]
+            expected = sum(assignment.questions[q] for q in parts)
+            if parts and float(heading["points"]) != expected:
+                raise ReleaseError(f"{path.name}: {cell_name(index, cell)} says {label} is worth "
+                                   f"{heading['points']} points, but autograder/"
+                                   f"{assignment.name}/{MANIFEST} gives {expected:g}.")
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        is_written = meta.get("grade") and meta.get("solution") and not meta.get("locked")
+        prompt = cells[index - 1] if index else None
+        stated = WRITTEN_POINTS.search(prompt.source) if is_written and prompt else None
+        if stated and float(stated["points"]) != float(meta.get("points", 0)):
+            raise ReleaseError(f"{path.name}: {cell_name(index - 1, prompt)} says the written "
+                               f"answer is worth {stated['points']} points, but its answer cell "
+                               f"{cell_name(index, cell)} gives {meta.get('points', 0):g}.")
+
+
 def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:
     """The source notebook, after checking its nbgrader metadata against the assignment."""
     try:
@@ -120,6 +149,7 @@ def lint_source(path: Path, assignment: Assignment) -> nbformat.NotebookNode:
         raise ReleaseError(f"{path.name}: test-cell points {points} do not match the manifest's "
                            f"questions {assignment.questions} (autograder/{assignment.name}/"
                            f"{MANIFEST}).")
+    check_stated_points(path, notebook.cells, assignment)
     return notebook
 
 

@@ -22,12 +22,12 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import numpy as np
 
-from autograder.engine.notebook import NotebookError, find_notebook
+from autograder.engine.notebook import NotebookError, find_notebook, read_cells, source_text
 from coursekit.grade import submission_name, submissions_in
 from coursekit.htmlpage import escape, page, table
+from coursekit.written import nbgrader
 
 K, WINDOW = 25, 6  # copydetect's defaults: noise threshold 25 tokens, guarantee 30
 THRESHOLD = 0.6  # pairs at or above this share are listed in similarity.csv
@@ -43,9 +43,9 @@ class Answers:
     problem: str | None = None
 
 
-def is_answer(cell) -> bool:
-    grading = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.get("cell_type") == "code" and bool(grading.get("solution"))
+def is_answer(cell: dict) -> bool:
+    """A code cell the student writes: an nbgrader solution cell."""
+    return cell.get("cell_type") == "code" and bool(nbgrader(cell).get("solution"))
 
 
 def defines_code(source: str) -> bool:
@@ -56,12 +56,13 @@ def defines_code(source: str) -> bool:
 def answers_of(submission: Path, notebook: str) -> Answers:
     name = submission_name(submission)
     try:
-        cells = nbformat.read(find_notebook(submission, notebook), as_version=4).cells
+        cells = read_cells(find_notebook(submission, notebook))
     except NotebookError as error:
         return Answers(name, problem=str(error))
     except Exception as error:  # noqa: BLE001 - any unreadable file is reported, not raised
         return Answers(name, problem=f"the notebook could not be read ({type(error).__name__}).")
-    code = [cell.source for cell in cells if is_answer(cell) and defines_code(cell.source)]
+    code = [source_text(cell) for cell in cells
+            if is_answer(cell) and defines_code(source_text(cell))]
     if not code:
         return Answers(name, problem="it has no answer cells with code.")
     return Answers(name, "\n\n".join(code))
@@ -76,8 +77,8 @@ def fingerprint(code: str, boilerplate=None):
 
 def release_boilerplate(release_notebook: Path):
     """The fingerprints of every code cell of the release: starter code, helpers, checks."""
-    cells = nbformat.read(release_notebook, as_version=4).cells
-    hashes = fingerprint("\n\n".join(c.source for c in cells if c.cell_type == "code")).hashes
+    code = [source_text(c) for c in read_cells(release_notebook) if c.get("cell_type") == "code"]
+    hashes = fingerprint("\n\n".join(code)).hashes
     return np.array(sorted(hashes), dtype=np.int64)
 
 

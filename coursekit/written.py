@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from autograder.engine.assignment import Assignment
-from autograder.engine.notebook import read_code_cells
+from autograder.engine.notebook import read_cells, source_text
 
 EXPORT_TAG = "export:"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -75,14 +73,6 @@ class Page:
     no_plot: str = NO_PLOT  # what the page says where a plot should be and none was found
 
 
-def source_text(cell: dict) -> str:
-    """A cell's source as one string, whether the JSON holds a string or a list of lines."""
-    source = cell.get("source", "")
-    if isinstance(source, list):
-        return "".join(part for part in source if isinstance(part, str))
-    return source if isinstance(source, str) else ""
-
-
 def nbgrader(cell: dict) -> dict:
     metadata = cell.get("metadata") if isinstance(cell, dict) else None
     meta = metadata.get("nbgrader") if isinstance(metadata, dict) else None
@@ -101,18 +91,11 @@ def is_answer_cell(cell: dict) -> bool:
     return meta.get("grade") is True and meta.get("solution") is True and not meta.get("locked")
 
 
-def load_cells(path: Path) -> list[dict]:
-    """The cells of the notebook at ``path``; NotebookError (for the student) if unreadable."""
-    read_code_cells(path)  # the engine's checks and messages: size, encoding, JSON, cell list
-    cells = json.loads(path.read_bytes().decode("utf-8"))["cells"]
-    return [c for c in cells if isinstance(c, dict)]
-
-
 def questions(assignment: Assignment) -> list[Question]:
     """The written questions of an assignment, in source order; ExportError if it has none or
     the release does not match the source."""
     assignment_name, notebook = assignment.name, assignment.notebook
-    source = load_cells(assignment.source_notebook)
+    source = read_cells(assignment.source_notebook)
     answers = [nbgrader(c)["grade_id"] for c in source if is_answer_cell(c)]
     if not answers:
         raise ExportError(f"{assignment_name} has no written answers: no cell of solutions/"
@@ -130,7 +113,7 @@ def questions(assignment: Assignment) -> list[Question]:
                                   f"{target!r} (written answers: {', '.join(answers)}).")
             grade_id = nbgrader(cell).get("grade_id")
             plots[target].append(("grade_id", grade_id) if grade_id else ("tag", tag))
-    release = load_cells(assignment.release_notebook)
+    release = read_cells(assignment.release_notebook)
     found = []
     for grade_id in answers:
         where = next((i for i, c in enumerate(release) if nbgrader(c).get("grade_id") == grade_id),

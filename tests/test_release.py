@@ -14,7 +14,7 @@ import pytest
 
 from autograder.engine.assignment import load_assignment
 from coursekit.paths import SOLUTIONS
-from coursekit.release import ReleaseError, question_of, release
+from coursekit.release import ReleaseError, check_stated_points, question_of, release
 
 pytestmark = pytest.mark.slow
 
@@ -112,3 +112,30 @@ def test_grade_ids_name_questions_in_any_case_with_dots_as_underscores():
     assert question_of("b_ii-tests-2", assignment) == "b.ii"
     assert question_of("B_I-tests", assignment) == "b.i"
     assert question_of("b-tests", assignment) is None
+
+
+def test_a_heading_that_states_other_points_than_the_manifest_is_named(tmp_path):
+    solutions = copy_sources(tmp_path)
+    path = solutions / "hw1" / "hw1.ipynb"
+    path.write_text(path.read_text().replace("Backpropagation (40 points)",
+                                             "Backpropagation (35 points)"))
+    assignments = old_release(tmp_path)
+    with pytest.raises(ReleaseError, match=r"cell 11 \('q3-intro'\) says Q3 is worth 35 points, "
+                                           r"but autograder/hw1/manifest.toml gives 40"):
+        release(load_assignment("hw1"), solutions=solutions, assignments=assignments)
+    assert (assignments / "hw1" / "hw1.ipynb").read_text() == "the previous release"
+
+
+def test_a_written_prompt_that_states_other_points_than_its_answer_cell_is_named():
+    hw2 = load_assignment("hw2")
+    cells = nbformat.read(hw2.source_notebook, as_version=4).cells
+    check_stated_points(hw2.source_notebook, cells, hw2)  # the committed source agrees
+    where = next(i for i, c in enumerate(cells) if "**Written (5 points).**" in c.source)
+    cells[where].source = cells[where].source.replace("(5 points)", "(6 points)")
+    with pytest.raises(ReleaseError, match=r"says the written answer is worth 6 points, but its "
+                                           r"answer cell cell \d+ \('written-"):
+        check_stated_points(hw2.source_notebook, cells, hw2)
+    heading = next(i for i, c in enumerate(cells) if c.source.startswith("## b — "))
+    cells[heading].source = cells[heading].source.replace("(20 points)", "(6 points)")
+    with pytest.raises(ReleaseError, match="says b is worth 6 points, but .* gives 20"):
+        check_stated_points(hw2.source_notebook, cells[:heading + 1], hw2)

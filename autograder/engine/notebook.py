@@ -48,8 +48,19 @@ def find_notebook(submission: Path, expected_name: str) -> Path:
     return exact[0] if exact else max(candidates, key=lambda p: p.stat().st_size)
 
 
-def read_code_cells(path: Path) -> list[CodeCell]:
-    """The code cells of the notebook at ``path``, in order."""
+def source_text(cell: dict) -> str:
+    """A cell's source as one string, whether the JSON holds a string or a list of lines."""
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return source if isinstance(source, str) else ""
+
+
+def read_cells(path: Path) -> list[dict]:
+    """Every cell of the notebook at ``path`` as its JSON holds it (a dict each, with its
+    metadata and outputs); NotebookError, with a message for the student, when the file is too
+    large, not text, not JSON, or has no list of cells."""
+    path = Path(path)
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise NotebookError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB; "
                             "clear its outputs (Edit > Clear Outputs of All Cells) and submit "
@@ -67,13 +78,12 @@ def read_code_cells(path: Path) -> list[CodeCell]:
     if not isinstance(cells, list):
         raise NotebookError(f"{path.name} has no list of cells; submit the .ipynb notebook "
                             "downloaded from Jupyter.")
-    code_cells = []
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(part for part in source if isinstance(part, str))
-        if isinstance(source, str) and source.strip():
-            code_cells.append(CodeCell(number, source))
-    return code_cells
+    return [cell if isinstance(cell, dict) else {} for cell in cells]
+
+
+def read_code_cells(path: Path) -> list[CodeCell]:
+    """The code cells of the notebook at ``path`` that are not empty, in order, numbered among
+    all its cells."""
+    return [CodeCell(number, source_text(cell))
+            for number, cell in enumerate(read_cells(path), start=1)
+            if cell.get("cell_type") == "code" and source_text(cell).strip()]
