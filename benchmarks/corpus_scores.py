@@ -1,10 +1,12 @@
 """Grade every corpus entry of every assignment and write each check's score and message.
 
     python benchmarks/corpus_scores.py OUT.json [ASSIGNMENT ...]
+    python benchmarks/corpus_scores.py --snapshot tests/corpus_scores.json
 
 Run it before and after a change to the engine or the checks, then compare the two files: the
-same corpus must get the same scores, check by check (``tests/corpus_scores.json`` is the
-committed copy the contract tests hold the corpus to).
+same corpus must get the same scores and messages, check by check. ``--snapshot`` writes the
+scores alone, for every assignment: ``tests/corpus_scores.json``, the committed record the
+contract tests hold each corpus entry to (write it again when a check changes on purpose).
 """
 
 from __future__ import annotations
@@ -43,7 +45,14 @@ def grade_corpus(name: str, folder: Path) -> dict[str, dict]:
     return graded
 
 
-def main(out: Path, names: list[str]) -> None:
+def scores_only(everything: dict) -> dict:
+    """The same nesting with each check's score alone."""
+    return {name: {entry: {check: score for check, (score, _) in checks.items()}
+                   for entry, checks in entries.items()}
+            for name, entries in everything.items()}
+
+
+def main(out: Path, names: list[str], snapshot: bool = False) -> None:
     everything = {}
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
@@ -51,8 +60,13 @@ def main(out: Path, names: list[str]) -> None:
             everything[name] = grade_corpus(name, Path(folder) / name)
             print(f"{name}: {len(everything[name])} entries in "
                   f"{time.perf_counter() - start:.0f} s", flush=True)
+    if snapshot:
+        everything = scores_only(everything)
     out.write_text(json.dumps(everything, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2:] or assignment_names())
+    if sys.argv[1] == "--snapshot":
+        main(Path(sys.argv[2]), assignment_names(), snapshot=True)
+    else:
+        main(Path(sys.argv[1]), sys.argv[2:] or assignment_names())

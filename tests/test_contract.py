@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -40,6 +41,20 @@ MIN_CORRECT = 3  # differently written correct implementations per assignment
 def entries(kind: str) -> list:
     return [pytest.param(name, path, id=f"{name}-{path.stem}")
             for name in NAMES for path in corpus(name, kind)]
+
+
+SNAPSHOT = json.loads((Path(__file__).with_name("corpus_scores.json")).read_text())
+
+
+def assert_scores_as_recorded(name: str, entry: str, results: dict) -> None:
+    """Each check's score for a corpus entry is the one tests/corpus_scores.json records."""
+    recorded = SNAPSHOT.get(name, {}).get(entry)
+    assert recorded is not None, (f"{name} {entry} is not in tests/corpus_scores.json: run "
+                                  "python benchmarks/corpus_scores.py --snapshot "
+                                  "tests/corpus_scores.json")
+    got = {t["name"]: t["score"] for t in results["tests"]}
+    assert got == recorded, {k: (got.get(k), recorded.get(k)) for k in {*got, *recorded}
+                             if got.get(k) != recorded.get(k)}
 
 
 def failures(results: dict) -> list[tuple[str, str]]:
@@ -102,7 +117,9 @@ def test_blank_release_gets_zero_with_every_question_listed(grade_notebook, name
 @pytest.mark.parametrize(("name", "variant"), entries("correct"))
 def test_correct_variant_gets_full_marks(grade_notebook, name, variant):
     notebook = with_definitions(solved(name), variant.read_text())
-    assert failures(grade_notebook(notebook, assignment=load_assignment(name))) == []
+    results = grade_notebook(notebook, assignment=load_assignment(name))
+    assert failures(results) == []
+    assert_scores_as_recorded(name, f"correct/{variant.stem}", results)
 
 
 @pytest.mark.slow
@@ -113,6 +130,7 @@ def test_mutant_loses_points_on_its_own_question(grade_notebook, name, mutant):
     may_also = module_constant(mutant, "MAY_ALSO_LOSE")
     notebook = with_definitions(solved(name), mutant.read_text())
     results = grade_notebook(notebook, assignment=load_assignment(name))
+    assert_scores_as_recorded(name, f"mutants/{mutant.stem}", results)
     got = {q: 0.0 for q in full}
     for test in results["tests"]:
         got[test["tags"][0]] += test["score"]

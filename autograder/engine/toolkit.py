@@ -23,11 +23,11 @@ from types import ModuleType
 
 import numpy as np
 
+from autograder.engine.assignment import KIT
 from autograder.engine.checks import CheckFailed, Measured
 from autograder.engine.probe import KernelFunction
 from course_utils import rel_error
 
-KIT = Path(__file__).resolve().parents[2]  # the repository root; /autograder/source on Gradescope
 GRADIENT_TOLERANCE = 1e-6  # relative error; about 1e-9 when a gradient is right
 
 
