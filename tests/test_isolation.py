@@ -23,14 +23,14 @@ from pathlib import Path
 import pytest
 from conftest import scores
 from in_kernel import TINY
-from submissions import after_first_code_cell, solved, with_definitions, write
+from submissions import write
+from toy import CORRECT, toy_kit, toy_notebook
 
 from autograder.engine.judge import RunFolder
 from autograder.engine.sandbox import TMP_BYTES, bwrap_sizes_tmpfs
 from coursekit.paths import AUTOGRADER, ROOT
 
 PYTHON = str(Path(sys.executable).parent / "python")
-COURSEKIT = str(Path(sys.executable).parent / "coursekit")
 
 
 @dataclass(frozen=True)
@@ -41,15 +41,21 @@ class Person:
     uid: int
     home: Path
 
-    def run(self, argv: list[str], env: dict[str, str] | None = None, **kwargs):
-        """Run ``argv`` as this person, from the repository, with HOME set to their home."""
+    def run(self, argv: list[str], env: dict[str, str] | None = None, kit: Path = ROOT,
+            **kwargs):
+        """Run ``argv`` as this person, from ``kit`` (the repository or a copy of its code, first
+        on the path), with HOME set to their home."""
         environment = {**os.environ, "HOME": str(self.home), **(env or {})}
-        environment["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'tests'}"
+        environment["PYTHONPATH"] = f"{kit}{os.pathsep}{ROOT / 'tests'}"
         ids = {}
         if self.uid != os.geteuid():
             ids = {"user": self.uid, "group": self.uid, "extra_groups": []}
-        return subprocess.run(argv, cwd=ROOT, env=environment, capture_output=True, text=True,
+        return subprocess.run(argv, cwd=kit, env=environment, capture_output=True, text=True,
                               timeout=600, **ids, **kwargs)
+
+    def coursekit(self, kit: Path, *args: str, env: dict[str, str] | None = None):
+        """Run ``coursekit ARGS`` as this person, on the copy of the kit ``kit``."""
+        return self.run([PYTHON, "-m", "coursekit", *args], env, kit=kit)
 
     def isolation(self, env: dict[str, str] | None = None) -> str:
         """The isolation level grading gets when this person runs it (with ``env``)."""
@@ -112,6 +118,15 @@ def ordinary_user(homes, grader):
         yield person
     finally:
         subprocess.run(["userdel", name], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def kit():
+    """A copy of the kit, readable by anyone, whose only assignment is the engine tests' toy,
+    with cells given time enough to overlap in a batch."""
+    folder = toy_kit(open_folder(), cell_seconds=30, budget_seconds=120)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -202,7 +217,7 @@ def test_the_kernel_sees_no_home_no_autograder_and_no_other_run(who, reachable):
     other_run = RunFolder(TINY, None)
     other_run.root.chmod(0o755)
     other_run.work.chmod(0o777)
-    hidden = [decoy, person.home / "notes.txt", AUTOGRADER / "hw1" / "checks.py",
+    hidden = [decoy, person.home / "notes.txt", AUTOGRADER / "engine" / "checks.py",
               other_run.work]
     try:
         said = in_kernel(person, (
@@ -217,7 +232,7 @@ def test_the_kernel_sees_no_home_no_autograder_and_no_other_run(who, reachable):
 # -- whole grading runs ------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_a_submission_cannot_read_or_write_the_graders_home(who):
+def test_a_submission_cannot_read_or_write_the_graders_home(who, kit):
     person = who
     if person.isolation() == "none":
         pytest.skip(f"student code cannot be isolated from {person.name} here")
@@ -226,22 +241,21 @@ def test_a_submission_cannot_read_or_write_the_graders_home(who):
     os.chown(secret, person.uid, person.uid)
     secret.chmod(0o600)
     planted = person.home / "planted.txt"
-    thief = ("def init_params(layer_sizes, rng):\n"
-             f"    raise Exception(open({str(secret)!r}).read())\n")
-    notebook = after_first_code_cell(with_definitions(solved("hw1"), thief), (
+    notebook = toy_notebook(
         f"try:\n    print(open({str(secret)!r}).read())\nexcept OSError as error:\n"
         f"    print(error)\ntry:\n    open({str(planted)!r}, 'w').write('x')\n"
-        "except OSError as error:\n    print(error)\n"))
+        "except OSError as error:\n    print(error)\n",
+        CORRECT[0], f"def add(a, b):\n    raise Exception(open({str(secret)!r}).read())",
+        CORRECT[2])
     work = person.folder(person.home / f"work-{uuid.uuid4().hex[:8]}")
-    submission = write(notebook, work / "hw1.ipynb")
+    submission = write(notebook, work / "toy.ipynb")
     os.chown(submission, person.uid, person.uid)
-    done = person.run([COURSEKIT, "grade", "hw1", str(submission), "--out",
-                       str(work / "results.json")])
+    done = person.coursekit(kit, "grade", "toy", str(submission), "--out",
+                            str(work / "results.json"))
     assert done.returncode == 0, done.stderr[-2000:]
     results = (work / "results.json").read_text()
     assert "5c1e" not in results and not planted.exists()
-    got = scores(json.loads(results))
-    assert got == {"Q1": 0, "Q2": 20, "Q3": 40, "Q4": 30}
+    assert scores(json.loads(results)) == {"Q1": 0, "Q2": 1}
 
 
 HOSTILE_NEIGHBOUR = """\
@@ -260,11 +274,12 @@ while time.monotonic() - started < 20:
             pass
     time.sleep(0.05)
 """
+HONEST_AND_SLOW = "import time\ntime.sleep(5)  # while the neighbour is at work"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("level", ["strongest", "user"])
-def test_a_hostile_neighbour_in_a_batch_costs_the_honest_nothing(who, level):
+def test_a_hostile_neighbour_in_a_batch_costs_the_honest_nothing(who, level, kit):
     person = who
     env = {"COURSEKIT_ISOLATION": "user"} if level == "user" else {}
     got = person.isolation(env)
@@ -272,36 +287,37 @@ def test_a_hostile_neighbour_in_a_batch_costs_the_honest_nothing(who, level):
         pytest.skip(f"student code cannot be isolated from {person.name} here ({got})")
     work = person.folder(person.home / f"work-{uuid.uuid4().hex[:8]}")
     folder = person.folder(work / "submissions")
-    # HW0, the quickest to grade; its four runs start side by side (four workers).
+    # Four runs side by side (four workers): the honest ones import numpy and are checked while
+    # the neighbour kills what it can and plants a numpy.py in every work folder it finds.
     for name in ("honest-1", "honest-2", "honest-3"):
-        write(solved("hw0"), folder / f"{name}.ipynb")
-    write(after_first_code_cell(solved("hw0"), HOSTILE_NEIGHBOUR), folder / "hostile.ipynb")
+        write(toy_notebook(HONEST_AND_SLOW, *CORRECT), folder / f"{name}.ipynb")
+    write(toy_notebook(HOSTILE_NEIGHBOUR, *CORRECT), folder / "hostile.ipynb")
     for path in folder.iterdir():
         os.chown(path, person.uid, person.uid)
     out = work / "out"
-    done = person.run([COURSEKIT, "grade", "hw0", str(folder), "--out", str(out),
-                       "--workers", "4"], env=env)
+    done = person.coursekit(kit, "grade", "toy", str(folder), "--out", str(out),
+                            "--workers", "4", env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     rows = {row["submission"]: row for row in csv.DictReader((out / "grades.csv").open())}
     assert sorted(rows) == ["honest-1.ipynb", "honest-2.ipynb", "honest-3.ipynb",
                             "hostile.ipynb"]
     for name in ("honest-1", "honest-2", "honest-3"):
-        assert rows[f"{name}.ipynb"]["score"] == "100", (out / name / "results.json").read_text()
+        assert rows[f"{name}.ipynb"]["score"] == "3", (out / name / "results.json").read_text()
     assert (out / "hostile" / "results.json").is_file()
 
 
-def test_without_isolation_grading_says_so_and_can_refuse(grader, tmp_path):
-    notebook = write("{not a notebook", tmp_path / "hw1.ipynb")
+def test_without_isolation_grading_says_so_and_can_refuse(grader, kit, tmp_path):
+    notebook = write("{not a notebook", tmp_path / "toy.ipynb")
     out = tmp_path / "results.json"
-    command = [COURSEKIT, "grade", "hw1", str(notebook), "--out", str(out)]
+    command = ["grade", "toy", str(notebook), "--out", str(out)]
     unisolated = {"COURSEKIT_ISOLATION": "none"}
-    refused = grader.run([*command, "--require-isolation"], env=unisolated)
+    refused = grader.coursekit(kit, *command, "--require-isolation", env=unisolated)
     assert refused.returncode == 2 and "refusing to run student code" in refused.stderr
     assert not out.exists()
-    warned = grader.run(command, env=unisolated)
+    warned = grader.coursekit(kit, *command, env=unisolated)
     assert warned.returncode == 0 and out.exists()
     assert warned.stderr.count("can read and change your files") == 1
-    isolated = grader.run([*command, "--require-isolation"])
+    isolated = grader.coursekit(kit, *command, "--require-isolation")
     if grader.isolation() != "none":
         assert isolated.returncode == 0 and "warning" not in isolated.stderr
 

@@ -17,14 +17,13 @@ import nbformat
 import pytest
 from conftest import HW1, run_like_gradescope
 from submissions import strip_hidden
+from toy import copy_of_the_kit
 
-from autograder.engine.assignment import assignment_names
 from coursekit.paths import DATA, ROOT
 
 pytestmark = pytest.mark.slow
 NEW = "hwnew"
 DATASET = "digits"  # the new registry entry: MNIST's idx files, from a folder
-KIT_PARTS = ("autograder", "coursekit", "course_utils", "requirements.txt", "data/datasets.json")
 HELPER = '''"""The new assignment's own helper, shipped beside its notebook."""
 
 SPLITS = ("train", "test")
@@ -42,19 +41,13 @@ SPLITS = assignment_helper(__file__, "{NEW}_utils").SPLITS
 # the folders and files an assignment owns, and what the commands build
 OWN = (f"autograder/{NEW}", f"solutions/{NEW}", f"assignments/{NEW}", f"data/{DATASET}",
        "autograder/dist", "data/datasets.json")
-NOT_COPIED = shutil.ignore_patterns("__pycache__", "dist", "corpus", *assignment_names())
+NOT_COPIED = shutil.ignore_patterns("__pycache__", "corpus")
 
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
     """A copy of the kit's code whose only assignment is ``NEW``: HW1's folders, renamed."""
-    root = tmp_path_factory.mktemp("kit")
-    for part in KIT_PARTS:
-        (root / part).parent.mkdir(parents=True, exist_ok=True)
-        if (ROOT / part).is_dir():
-            shutil.copytree(ROOT / part, root / part, ignore=NOT_COPIED)
-        else:
-            shutil.copy(ROOT / part, root / part)
+    root = copy_of_the_kit(tmp_path_factory.mktemp("kit"))
     registry = json.loads((root / "data" / "datasets.json").read_text())
     registry[DATASET] = {**registry["mnist"], "about": "MNIST's files under another name",
                          "source": {"kind": "folder", "folder": str(DATA / "mnist")}}
