@@ -127,3 +127,21 @@ def test_a_kernel_that_cannot_start_is_tried_twice_then_explained(tmp_path, monk
     assert len(starts) == 2
     assert results["score"] == 0 and len(results["tests"]) == len(TOY.checks)
     assert all("could not start" in t["output"] for t in results["tests"])
+
+
+BURN = "import time\nstarted = time.process_time()\nwhile time.process_time() - started < 0.6:\n    pass"
+
+
+def test_every_stage_of_a_run_is_timed_with_the_kernels_cpu_apart_from_the_judges(grade_toy):
+    slow_add = ("import time\ndef add(a, b):\n    started = time.process_time()\n"
+                "    while time.process_time() - started < 0.4:\n        pass\n    return a + b")
+    results = grade_toy(CORRECT[0], BURN, slow_add, CORRECT[2])
+    assert results["score"] == 3
+    # stages are named by what they run: a cell by its number and first line, a check by name
+    stages = {s["stage"].split(' ("')[0]: s for s in results["extra_data"]["stages"]}
+    assert list(stages) == ["kernel start", *(f"notebook cell {i}" for i in range(1, 5)),
+                            *(c.name for c in TOY.checks), "kernel end"]
+    burning, adding = stages["notebook cell 2"], stages[TOY.checks[0].name]
+    assert burning["kernel_cpu_s"] >= 0.5 and burning["judge_cpu_s"] < 0.2
+    assert adding["kernel_cpu_s"] >= 0.35 and stages["notebook cell 1"]["kernel_cpu_s"] < 0.3
+    assert all(s["wall_s"] >= 0 and s["kernel_cpu_s"] >= 0 for s in stages.values())

@@ -10,6 +10,7 @@ hidden answer.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import weakref
@@ -199,13 +200,17 @@ def judge(check: Check, student: Student, assignment: str) -> Verdict:
                    outcome if isinstance(outcome, Measured) else None)
 
 
-def judge_all(checks: Sequence[Check], student: Student, assignment: str) -> list[Verdict]:
+def judge_all(checks: Sequence[Check], student: Student, assignment: str,
+              timed: Callable[[str], contextlib.AbstractContextManager] | None = None,
+              ) -> list[Verdict]:
     """:func:`judge` each check in turn; a check that fails while a function it builds on
-    failed an earlier question (see :class:`Uses`) says to fix that question first."""
+    failed an earlier question (see :class:`Uses`) says to fix that question first. Each check
+    runs inside ``timed(its name)``, when given (to see where the time goes)."""
     verdicts: list[Verdict] = []
     failed: set[str] = set()
     for check in checks:
-        verdict = judge(check, student, assignment)
+        with timed(check.name) if timed else contextlib.nullcontext():
+            verdict = judge(check, student, assignment)
         if not verdict.passed and check.uses is not None:
             note = check.uses.note(failed - {check.question})
             verdict = Verdict(check, verdict.score, note + verdict.message, verdict.measured)

@@ -98,28 +98,34 @@ class Session:
                 if attempt == 1:
                     raise KernelFailed(f"the Python kernel could not start ({error}).") from None
 
-    def run_cells(self, cells: list[CodeCell]) -> None:
-        """Run every cell once; note each one that fails, times out or kills the kernel."""
+    def run_cells(self, cells: list[CodeCell], timed=None) -> None:
+        """Run every cell once; note each one that fails, times out or kills the kernel. Each
+        cell runs inside ``timed(its label)``, when given."""
         for cell in cells:
-            if self.remaining() <= 0:
-                self.problems.append(f"{cell.label} was not run: the time budget ran out.")
-                self.limits_hit["time budget"] += 1
-                continue
-            try:
-                self.ensure_kernel()
-            except KernelFailed as error:
-                self.problems.append(f"{cell.label} was not run: {error}")
-                continue
-            timeout = min(self.assignment.limits.cell_seconds, self.remaining())
-            outcome = self.kernel.execute(cell.source, timeout)
-            if outcome.status == "ok":
-                self.good_cells.append(cell)
-                continue
-            self.problems.append(f"{cell.label} {describe(outcome, self.assignment.limits)}")
-            self.note_limit(outcome)
-            if out_of_memory(outcome):
-                # what it allocated may still be held by a variable: start again without it
-                self.kernel.kill()
+            with timed(f"notebook {cell.label}") if timed else contextlib.nullcontext():
+                self.run_cell(cell)
+
+    def run_cell(self, cell: CodeCell) -> None:
+        """Run one cell; note it if it fails, times out or kills the kernel."""
+        if self.remaining() <= 0:
+            self.problems.append(f"{cell.label} was not run: the time budget ran out.")
+            self.limits_hit["time budget"] += 1
+            return
+        try:
+            self.ensure_kernel()
+        except KernelFailed as error:
+            self.problems.append(f"{cell.label} was not run: {error}")
+            return
+        timeout = min(self.assignment.limits.cell_seconds, self.remaining())
+        outcome = self.kernel.execute(cell.source, timeout)
+        if outcome.status == "ok":
+            self.good_cells.append(cell)
+            return
+        self.problems.append(f"{cell.label} {describe(outcome, self.assignment.limits)}")
+        self.note_limit(outcome)
+        if out_of_memory(outcome):
+            # what it allocated may still be held by a variable: start again without it
+            self.kernel.kill()
 
     def ensure_kernel(self) -> None:
         """A running kernel holding the state of every cell that ran cleanly."""
@@ -139,6 +145,10 @@ class Session:
         if kind:
             self.limits_hit[kind] += 1
 
+    def kernel_cpu_seconds(self) -> float:
+        """The CPU seconds every kernel of this run has used so far."""
+        return sum(kernel.cpu_seconds() for kernel in self.kernels)
+
     def peak_mb(self) -> float:
         """The largest peak memory of any of this run's kernels, in MB (read as each ended)."""
         return max((kernel.peak_mb for kernel in self.kernels), default=0.0)
@@ -146,6 +156,30 @@ class Session:
     def close(self) -> None:
         if self.kernel is not None:
             self.kernel.kill()
+            self.kernel = None
+
+
+class StageClock:
+    """Where a grading run's time goes: per stage, its wall seconds and the CPU seconds of the
+    judge and of the student's kernels (every stage of a run, in order)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.stages: list[dict[str, float | str]] = []
+
+    @contextlib.contextmanager
+    def stage(self, name: str):
+        wall, judge, kernel = self._now()
+        try:
+            yield
+        finally:
+            wall_after, judge_after, kernel_after = self._now()
+            self.stages.append({"stage": name, "wall_s": round(wall_after - wall, 3),
+                                "judge_cpu_s": round(judge_after - judge, 3),
+                                "kernel_cpu_s": round(kernel_after - kernel, 3)})
+
+    def _now(self) -> tuple[float, float, float]:
+        return time.monotonic(), time.process_time(), self.session.kernel_cpu_seconds()
 
 
 def out_of_memory(outcome: Outcome) -> bool:
@@ -345,21 +379,26 @@ def grade(assignment: Assignment, submission: Path, identity: str | None = None)
     user = lease_run_user()
     folder = RunFolder(assignment, user)
     session = Session(assignment, folder, user, deadline)
+    clock = StageClock(session)
     try:
         try:
-            session.start()
+            with clock.stage("kernel start"):
+                session.start()
         except KernelFailed as error:
             return results(assignment, [not_run(c, str(error)) for c in assignment.checks],
                            [str(error)], time.monotonic() - started)
-        session.run_cells(cells)
-        verdicts = judge_all(assignment.checks, RemoteStudent(session, identity), assignment.name)
+        session.run_cells(cells, clock.stage)
+        verdicts = judge_all(assignment.checks, RemoteStudent(session, identity), assignment.name,
+                             clock.stage)
+        with clock.stage("kernel end"):
+            session.close()  # before the results: each kernel's peak memory is read as it ends
     finally:
-        session.close()  # before the results: each kernel's peak memory is read as it ends
+        session.close()
         folder.remove()
         if user:
             user.release()
     return results(assignment, verdicts, session.problems, time.monotonic() - started,
-                   session.limits_hit, session.peak_mb())
+                   session.limits_hit, session.peak_mb(), clock.stages)
 
 
 def grade_or_explain(assignment: Assignment, submission: Path,
@@ -375,11 +414,12 @@ def grade_or_explain(assignment: Assignment, submission: Path,
 
 def results(assignment: Assignment, verdicts: list[Verdict], problems: list[str],
             seconds: float, limits_hit: dict[str, int] | None = None,
-            kernel_peak_mb: float = 0.0) -> dict:
+            kernel_peak_mb: float = 0.0, stages: list[dict] | None = None) -> dict:
     """The Gradescope results dict: a test per check, in question order, each tagged with its
     question label. ``extra_data`` (kept by Gradescope, shown to no one) holds what the class
     report reads: the problems while running the notebook, the limits hit (kind -> times), the
-    peak memory of the student's kernel and of the judge, and each threshold check's figure."""
+    peak memory of the student's kernel and of the judge, each threshold check's figure, and
+    where the time went (see :class:`StageClock`)."""
     tests = [{"name": v.check.name, "score": v.score, "max_score": v.check.points,
               "output": v.message, "visibility": "visible", "tags": [v.check.question],
               **({"extra_data": {"measured": v.measured.as_dict()}} if v.measured else {})}
@@ -394,7 +434,7 @@ def results(assignment: Assignment, verdicts: list[Verdict], problems: list[str]
         summary.extend(f"  - {p}" for p in problems[:20])
     extra = {"assignment": assignment.name, "problems": problems,
              "limits_hit": dict(limits_hit or {}), "kernel_peak_mb": round(kernel_peak_mb, 1),
-             "judge_peak_mb": round(own_peak_mb(), 1)}
+             "judge_peak_mb": round(own_peak_mb(), 1), "stages": stages or []}
     return {"score": score, "execution_time": round(seconds, 1), "output": "\n".join(summary),
             "stdout_visibility": "hidden", "extra_data": extra, "tests": tests}
 

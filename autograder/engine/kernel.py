@@ -95,6 +95,8 @@ class StudentKernel:
         self.process: subprocess.Popen | None = None
         self.client: BlockingKernelClient | None = None
         self.peak_mb = 0.0  # the kernel's processes' summed peak memory, read when it ends
+        self.ended_cpu = 0.0  # the CPU seconds its processes had used when it ended
+        self.pids: set[int] = set()  # its processes, once read (see cpu_seconds)
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -131,6 +133,16 @@ class StudentKernel:
                 continue
         raise RuntimeError(f"the student kernel did not start within {START_TIMEOUT_S:.0f} s")
 
+    def cpu_seconds(self) -> float:
+        """The CPU seconds the kernel's processes have used so far (all of it, once ended).
+        Its processes are found once, on the first reading after it started: processes that
+        student code starts later count once they end and are waited for."""
+        if self.process is None:
+            return self.ended_cpu
+        if not self.pids:
+            self.pids = process_tree(self.process.pid)
+        return cpu_seconds_of(self.pids)
+
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
@@ -141,6 +153,7 @@ class StudentKernel:
             self.client = None
         if self.process is not None:
             self.peak_mb = max(self.peak_mb, tree_peak_mb(self.process.pid))
+            self.ended_cpu = self.cpu_seconds()
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -235,10 +248,8 @@ class StudentKernel:
             resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
 
 
-def tree_peak_mb(root: int) -> float:
-    """The peak resident memory (``VmHWM``) of process ``root`` and all its descendants, summed,
-    in MB; what /proc does not show (a process that just ended, one of another user's that
-    cannot be read) counts as 0."""
+def process_tree(root: int) -> set[int]:
+    """Process ``root`` and all its descendants that /proc shows now."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -251,8 +262,15 @@ def tree_peak_mb(root: int) -> float:
         children = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= children
         grew = bool(children)
+    return tree
+
+
+def tree_peak_mb(root: int) -> float:
+    """The peak resident memory (``VmHWM``) of process ``root`` and all its descendants, summed,
+    in MB; what /proc does not show (a process that just ended, one of another user's that
+    cannot be read) counts as 0."""
     total_kb = 0
-    for pid in tree:
+    for pid in process_tree(root):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -260,3 +278,19 @@ def tree_peak_mb(root: int) -> float:
         total_kb += next((int(line.split()[1]) for line in status.splitlines()
                           if line.startswith("VmHWM:")), 0)
     return total_kb / 1024
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_of(pids: set[int]) -> float:
+    """The CPU time (user and system) that processes ``pids`` have used, including their
+    children that ended; what /proc does not show counts as 0."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return ticks / CLOCK_TICKS
