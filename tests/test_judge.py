@@ -129,7 +129,8 @@ def test_a_kernel_that_cannot_start_is_tried_twice_then_explained(tmp_path, monk
     assert all("could not start" in t["output"] for t in results["tests"])
 
 
-BURN = "import time\nstarted = time.process_time()\nwhile time.process_time() - started < 0.6:\n    pass"
+BURN = ("import time\nstarted = time.process_time()\n"
+        "while time.process_time() - started < 0.6:\n    pass")
 
 
 def test_every_stage_of_a_run_is_timed_with_the_kernels_cpu_apart_from_the_judges(grade_toy):
