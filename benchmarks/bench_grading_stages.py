@@ -17,6 +17,7 @@ Per assignment, in one run, for its reference submission (the solution as a stud
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -68,19 +69,15 @@ def in_plain_process(name: str) -> dict:
     probe.answer_call = timed_answer_call
     checks: dict[str, dict] = {}
 
-    class Timed:
-        def __init__(self, check_name: str):
-            self.name = check_name
-
-        def __enter__(self):
-            self.cpu, self.student = time.process_time(), student_cpu[0]
-
-        def __exit__(self, *exc):
-            checks[self.name] = {"cpu": time.process_time() - self.cpu,
-                                 "student_cpu": student_cpu[0] - self.student}
+    @contextlib.contextmanager
+    def timed(check_name: str):
+        cpu, student_before = time.process_time(), student_cpu[0]
+        yield
+        checks[check_name] = {"cpu": time.process_time() - cpu,
+                              "student_cpu": student_cpu[0] - student_before}
 
     student = InProcessStudent(namespace, rows_folder(assignment))
-    verdicts = judge_all(assignment.checks, student, name, Timed)
+    verdicts = judge_all(assignment.checks, student, name, timed)
     return {"notebook_cpu": notebook_cpu, "checks": checks,
             "score": sum(v.score for v in verdicts)}
 

@@ -146,3 +146,16 @@ def test_every_stage_of_a_run_is_timed_with_the_kernels_cpu_apart_from_the_judge
     assert burning["kernel_cpu_s"] >= 0.5 and burning["judge_cpu_s"] < 0.2
     assert adding["kernel_cpu_s"] >= 0.35 and stages["notebook cell 1"]["kernel_cpu_s"] < 0.3
     assert all(s["wall_s"] >= 0 and s["kernel_cpu_s"] >= 0 for s in stages.values())
+
+
+def test_a_kernel_whose_probe_does_not_load_is_tried_twice_then_explained(tmp_path, monkeypatch):
+    from autograder.engine import judge
+    monkeypatch.setattr(judge, "LOAD_PROBE", "raise ImportError('no probe {name} {path}')")
+    starts = []
+    real_start = StudentKernel.start
+    monkeypatch.setattr(StudentKernel, "start", lambda self: starts.append(1) or real_start(self))
+    path = tmp_path / "toy.ipynb"
+    nbformat.write(toy_notebook(*CORRECT), path)
+    results = grade(TOY, path)
+    assert len(starts) == 2 and results["score"] == 0
+    assert all("probe did not load" in t["output"] for t in results["tests"])

@@ -103,8 +103,11 @@ class Session:
             self.kernels.append(self.kernel)
             try:
                 self.kernel.start()
-                self.kernel.execute(LOAD_PROBE.format(name=PROBE_MODULE, path=str(
+                loaded = self.kernel.execute(LOAD_PROBE.format(name=PROBE_MODULE, path=str(
                     self.folder.probe / PROBE_FILE)), PROBE_LOAD_SECONDS)
+                if loaded.status != "ok":
+                    raise RuntimeError(f"the grader's probe did not load: {loaded.status} "
+                                       f"{loaded.error}".strip())
                 return
             except RuntimeError as error:
                 self.kernel.kill()
