@@ -4,16 +4,23 @@ The release is built in a temporary course folder and swapped in only when every
 the source's nbgrader metadata is consistent, the source runs top to bottom with its hidden checks
 (the engine's own), nbgrader generates the student version, and that version holds no solution
 or hidden-test line. Any failure names the cell and leaves the previous release untouched.
+
+Each stub nbgrader leaves (``raise NotImplementedError()``) is then made to say what to write, and
+the release is also written as the student bundle ``assignments/dist/<name>.zip``: the notebook,
+what sits beside it and the student requirements, to unzip beside the notebook.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -24,6 +31,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 from autograder.engine.assignment import MANIFEST, Assignment, walk
 from autograder.engine.kernel import ONE_THREAD
+from coursekit.package import add
 
 # What a notebook's text says a part is worth: "## Q3 — Backpropagation (40 points)" (a label,
 # or the start of labels such as b.i and b.ii) and "**Written (5 points).**"
@@ -33,6 +41,10 @@ WRITTEN_POINTS = re.compile(r"\*\*Written \((?P<points>\d+(?:\.\d+)?) points?\)\
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 CELL_TIMEOUT_S = 600
+STUB = "raise NotImplementedError()"  # what nbgrader leaves where a solution region was
+LINE_LENGTH = 100  # the kit's line length (pyproject.toml), which released code keeps too
+# What students install, shipped in every bundle: assignments/requirements.txt.
+STUDENT_REQUIREMENTS = Path(__file__).resolve().parents[1] / "assignments" / "requirements.txt"
 
 
 class ReleaseError(Exception):
@@ -197,14 +209,74 @@ def finish_generate(process: subprocess.Popen, course: Path, name: str) -> Path:
     return course / "release" / name
 
 
-def normalize(path: Path) -> None:
+def normalize(notebook: nbformat.NotebookNode) -> None:
     """Clear outputs and execution counts so the committed release diffs cleanly."""
-    notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         cell.metadata.pop("execution", None)
-    nbformat.write(notebook, path)
+
+
+def enclosing_function(lines: list[str], indent: int) -> str | None:
+    """The name of the innermost ``def`` above a line indented by ``indent``, or None."""
+    for line in reversed(lines):
+        stripped = line.lstrip()
+        if stripped.startswith("def ") and len(line) - len(stripped) < indent:
+            return stripped[4:].split("(", 1)[0].strip()
+    return None
+
+
+def assigned_names(region: str) -> list[str]:
+    """The names a solution region assigns at its top level, e.g. ["NET_A", "NET_B"]."""
+    try:
+        body = ast.parse(textwrap.dedent(region)).body
+    except SyntaxError:
+        return []
+    targets = [t for node in body if isinstance(node, ast.Assign | ast.AnnAssign)
+               for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]
+    names = [t for target in targets
+             for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+    return [t.id for t in names if isinstance(t, ast.Name)]
+
+
+def stub_line(indent: int, task: str, question: str | None) -> str:
+    """The stub's ``raise`` line saying what to write, on two lines if one would be too long."""
+    where = f"{question}: " if question else ""
+    line = " " * indent + f'raise NotImplementedError("{where}{task} in place of this line")'
+    if len(line) <= LINE_LENGTH:
+        return line
+    return (" " * indent + "raise NotImplementedError(\n" + " " * (indent + 4)
+            + f'"{where}{task} in place of this line")')
+
+
+def name_stubs(release: nbformat.NotebookNode, source: nbformat.NotebookNode,
+               assignment: Assignment) -> None:
+    """Make each ``raise NotImplementedError()`` nbgrader left in ``release`` say what to write:
+    the function it stands in (``Q1: write l1_subgradient in place of this line``) or the names
+    its solution region sets (``Q3: set NET_A and NET_B in place of this line``). The n-th stub
+    of a cell stands for the n-th solution region of the same cell in ``source``."""
+    regions = {cell.metadata.get("nbgrader", {}).get("grade_id"):
+               marked_regions(cell.source, SOLUTION_MARKERS) for cell in source.cells}
+    for cell in release.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type != "code" or STUB not in cell.source or grade_id not in regions:
+            continue
+        question = question_of(grade_id, assignment)
+        lines, stubs = cell.source.splitlines(), iter(regions[grade_id])
+        for number, line in enumerate(lines):
+            if line.strip() != STUB:
+                continue
+            indent = len(line) - len(line.lstrip())
+            function = enclosing_function(lines[:number], indent) if indent else None
+            names = assigned_names(next(stubs, ""))
+            if function:
+                task = f"write {function}"
+            elif names:
+                task = "set " + " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
+            else:
+                task = "write this cell"
+            lines[number] = stub_line(indent, task, question)
+        cell.source = "\n".join(lines)
 
 
 def secret_lines(source: nbformat.NotebookNode) -> set[str]:
@@ -222,6 +294,22 @@ def leaked_lines(source: nbformat.NotebookNode, release: nbformat.NotebookNode) 
     """Lines of ``source`` found only in solution or hidden-test regions that ``release`` shows."""
     shown = {line.strip() for cell in release.cells for line in cell.source.splitlines()}
     return sorted(secret_lines(source) & shown)
+
+
+def write_bundle(release_dir: Path, bundle: Path) -> Path:
+    """Write ``bundle`` (a zip): every file of ``release_dir`` at its path beside the notebook,
+    and the student requirements. Students unzip it into the folder they open the notebook from.
+    Entries are sorted and time-stamped like the Gradescope zip's: the same release gives the
+    same bytes."""
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    temporary = bundle.with_suffix(".zip.tmp")
+    files = [(path, path.relative_to(release_dir).as_posix()) for path in walk(release_dir)]
+    files.append((STUDENT_REQUIREMENTS, STUDENT_REQUIREMENTS.name))
+    with zipfile.ZipFile(temporary, "w") as archive:
+        for path, arcname in sorted(files, key=lambda file: file[1]):
+            add(archive, arcname, path.read_bytes())
+    temporary.replace(bundle)
+    return bundle
 
 
 def swap_in(built: Path, target: Path) -> None:
@@ -285,11 +373,15 @@ def release(assignment: Assignment, solutions: Path | None = None,
             generating.wait()
             raise
         built = finish_generate(generating, course, name)
-        normalize(built / assignment.notebook)
-        leaks = leaked_lines(source, nbformat.read(built / assignment.notebook, as_version=4))
+        generated = nbformat.read(built / assignment.notebook, as_version=4)
+        normalize(generated)
+        name_stubs(generated, source, assignment)
+        nbformat.write(generated, built / assignment.notebook)
+        leaks = leaked_lines(source, generated)
         if leaks:
             raise ReleaseError(f"the generated {assignment.notebook} still shows solution or "
                                f"hidden-test lines, e.g. {leaks[0]!r}; check the markers.")
         swap_in(built, target)
-    print(f"{name}: released {target}")
+    bundle = write_bundle(target, target.parent / "dist" / f"{name}.zip")
+    print(f"{name}: released {target} and its student bundle {bundle}")
     return target

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import json
 import os
 import shutil
@@ -22,6 +24,7 @@ from submissions import write  # noqa: E402
 
 from autograder.engine.assignment import Assignment, load_assignment  # noqa: E402
 from autograder.engine.judge import grade, points_per_question  # noqa: E402
+from coursekit.release import release  # noqa: E402
 
 HW1 = load_assignment("hw1")
 
@@ -63,3 +66,35 @@ def run_like_gradescope(zip_path: Path, tmp_path: Path, notebook,
     assert f"grading with the autograder in {(root / 'source').resolve()}\n" in done.stdout
     return json.loads((root / "results" / "results.json").read_text()), root
 
+
+
+# -- work shared by every test worker of a run -------------------------------------------------
+
+@contextlib.contextmanager
+def exclusive(lock: Path):
+    """Hold ``lock`` (a file) against every other test worker."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="session")
+def shared(tmp_path_factory, worker_id) -> Path:
+    """A folder every test worker of this run sees (beside their own temporary folders)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base if worker_id == "master" else base.parent) / "shared"
+
+
+@pytest.fixture(scope="session")
+def fresh_release(shared):
+    """fresh_release(name) -> a folder laid out like assignments/, holding ``<name>/`` and
+    ``dist/<name>.zip`` as `coursekit release` builds them from the sources now: built once per
+    test run, by whichever worker asks first."""
+    def build(name: str) -> Path:
+        folder = shared / "assignments"
+        with exclusive(shared / f"release-{name}.lock"):
+            if not (folder / "dist" / f"{name}.zip").is_file():
+                release(load_assignment(name), assignments=folder)
+        return folder
+    return build

@@ -38,6 +38,19 @@ def solved(assignment: str) -> nbformat.NotebookNode:
     return notebook
 
 
+def filled_in(assignment: str, release: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``release`` (a student version) with each solution cell written as in the
+    source: a student's finished notebook, every other cell exactly as released."""
+    answers = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell.source
+               for cell in solved(assignment).cells}
+    notebook = copy.deepcopy(release)
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            cell.source = answers[meta["grade_id"]]
+    return notebook
+
+
 def blank(assignment: str) -> nbformat.NotebookNode:
     """The student release, untouched."""
     return nbformat.read(ASSIGNMENTS / assignment / load_assignment(assignment).notebook,

@@ -31,7 +31,7 @@ from coursekit.calibrate import machine_kind, threshold_rule, train_once
 from coursekit.grade import grade_folder
 from coursekit.package import SETTINGS_FILE, build_autograder
 from coursekit.paths import ASSIGNMENTS, AUTOGRADER, SOLUTIONS
-from coursekit.release import leaked_lines, release, secret_lines
+from coursekit.release import STUDENT_REQUIREMENTS, leaked_lines, secret_lines, write_bundle
 
 NAMES = assignment_names()
 CALIBRATED = [name for name in NAMES if load_assignment(name).calibration]
@@ -160,11 +160,29 @@ def test_batch_grading_writes_a_column_per_question_and_loses_no_submission(name
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_release_is_fresh_and_leak_free(name, tmp_path):
-    fresh, committed = release(load_assignment(name), assignments=tmp_path), ASSIGNMENTS / name
+def test_release_is_fresh_and_leak_free(fresh_release, name, tmp_path):
+    built = fresh_release(name)
+    fresh, committed = built / name, ASSIGNMENTS / name
     assert_same_release(name, fresh, committed)
-    for folder in (fresh, committed):
+    bundle = assert_bundle_is_the_release(fresh, built / "dist" / f"{name}.zip", tmp_path)
+    for folder in (fresh, committed, bundle):
         assert_no_secret(name, folder)
+
+
+def assert_bundle_is_the_release(fresh, bundle, tmp_path):
+    """The student bundle holds the release's files, byte for byte, and the student
+    requirements, nothing else, and the same release gives the same bytes; the folder it
+    unzips to."""
+    unzipped = tmp_path / "unzipped"
+    zipfile.ZipFile(bundle).extractall(unzipped)
+    expected = {p.relative_to(fresh).as_posix() for p in walk(fresh)} | {"requirements.txt"}
+    assert {p.relative_to(unzipped).as_posix() for p in walk(unzipped)} == expected
+    for path in walk(fresh):
+        assert filecmp.cmp(path, unzipped / path.relative_to(fresh), shallow=False)
+    assert (unzipped / "requirements.txt").read_bytes() == STUDENT_REQUIREMENTS.read_bytes()
+    again = write_bundle(fresh, tmp_path / "again" / bundle.name)
+    assert again.read_bytes() == bundle.read_bytes()
+    return unzipped
 
 
 def assert_same_release(name: str, fresh, committed) -> None:

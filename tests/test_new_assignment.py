@@ -40,7 +40,7 @@ SPLITS = assignment_helper(__file__, "{NEW}_utils").SPLITS
 '''
 # the folders and files an assignment owns, and what the commands build
 OWN = (f"autograder/{NEW}", f"solutions/{NEW}", f"assignments/{NEW}", f"data/{DATASET}",
-       "autograder/dist", "data/datasets.json")
+       f"assignments/dist/{NEW}.zip", "autograder/dist", "data/datasets.json")
 NOT_COPIED = shutil.ignore_patterns("__pycache__", "corpus")
 
 
@@ -98,6 +98,9 @@ def test_the_copy_is_released_packaged_and_graded(kit, tmp_path):
     assert sorted(p.name for p in release.iterdir()) == [
         "course_utils", "data", f"{NEW}.ipynb", f"{NEW}_utils.py"]
     assert sorted(p.name for p in (release / "data").iterdir()) == [DATASET]
+    bundle = zipfile.ZipFile(kit / "assignments" / "dist" / f"{NEW}.zip").namelist()
+    assert {f"{NEW}.ipynb", f"{NEW}_utils.py", f"data/{DATASET}/train-images-idx3-ubyte.gz",
+            "course_utils/__init__.py", "requirements.txt"} <= set(bundle)
 
     coursekit(kit, "autograder", NEW)
     built = kit / "autograder" / "dist" / f"{NEW}.zip"

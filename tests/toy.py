@@ -44,7 +44,8 @@ def toy_notebook(*cells: str) -> nbformat.NotebookNode:
     return notebook
 
 
-KIT_CODE = ("autograder", "coursekit", "course_utils", "requirements.txt", "data/datasets.json")
+KIT_CODE = ("autograder", "coursekit", "course_utils", "requirements.txt", "data/datasets.json",
+            "assignments/requirements.txt")
 
 
 def copy_of_the_kit(root: Path) -> Path:

@@ -24,8 +24,13 @@ def hand_network(student_id) -> dict:
     - "x": the input, 2.0, and "y": the target of the loss (y_hat - y) ** 2 / 2
 
     At x = 2 no hidden unit sits on its kink, at least one is off and at least two are on, and
-    the output differs from the target.
+    the output differs from the target. A ValueError, saying so, if ``student_id`` is not a
+    non-empty string.
     """
+    if not isinstance(student_id, str) or not normalize_student_id(student_id):
+        raise ValueError(f"STUDENT_ID should be your student ID as a string, e.g. "
+                         f"STUDENT_ID = \"12345678\"; it is {student_id!r}. Set it in the cell "
+                         "above this one (Q4).")
     key = normalize_student_id(student_id).encode()
     seed = int.from_bytes(hashlib.sha256(b"hw0-hand-network/" + key).digest()[:8], "little")
     rng = np.random.default_rng(seed)

@@ -365,8 +365,8 @@ def interpret(function: str, answer: dict, with_args: bool, allow_raise: bool = 
     if status in ("raised", "unsendable"):
         error = answer.get("error") or {}
         if error.get("type") == "NotImplementedError":
-            raise StudentError(f"{function} is not written yet: replace "
-                               "`raise NotImplementedError()` in its cell with your code.")
+            raise StudentError(f"{function} is not written yet: replace the line "
+                               "`raise NotImplementedError(...)` in its cell with your code.")
         where = f" (line {error['where']} of its cell)" if error.get("where") else ""
         verb = "raised" if status == "raised" else "returned something that could not be read:"
         message = redact(str(error.get("message", ""))[:300])

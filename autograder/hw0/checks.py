@@ -220,7 +220,7 @@ def whose_network(student: Student) -> tuple[str, str]:
                        f"the network of '{known}': compute it with "
                        f"hand_network('{known}').")
     if not written:
-        raise CheckFailed("Set STUDENT_ID to your student ID (a string) in the cell of part 3: "
+        raise CheckFailed("Set STUDENT_ID to your student ID (a string) in the cell under Q4: "
                           "your network, and so your numbers, come from it.")
     return written, ""
 

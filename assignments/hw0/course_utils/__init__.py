@@ -53,8 +53,9 @@ def find_data_dir(name: str) -> Path:
     looked = "\n  ".join(str(p) for p in places[:4])
     raise FileNotFoundError(
         f"The {name} data files were not found. Looked in:\n  {looked}\n  ...\n"
-        "Put the data folder from your course beside this notebook (as data/" + name + "), or, "
-        "inside the course kit, run `coursekit data`.")
+        f"The data comes in the assignment's zip, as the folder data/{name}: unzip that zip "
+        "into the notebook's folder again, or ask your course staff for it. (Course staff: "
+        "`coursekit data` provisions it inside the course kit.)")
 
 
 def read_idx(path: Path) -> np.ndarray:
