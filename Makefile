@@ -107,7 +107,7 @@ test: setup data
 lint: setup
 	$(BIN)/ruff check .
 
-bench: setup data
+bench: release
 	$(BIN)/python benchmarks/run_all.py
 
 calibrate: setup data
