@@ -113,6 +113,11 @@ def cpu(stage: dict) -> float:
     return stage["judge_cpu_s"] + stage["kernel_cpu_s"]
 
 
+def needed_cpu(work: dict) -> float:
+    """The work the checks must do: the notebook's cells and every check, in CPU-s."""
+    return work["notebook_cpu"] + sum(c["cpu"] for c in work["checks"].values())
+
+
 def median_run(name: str, repeats: int) -> tuple[dict, float, dict, list[float]]:
     """``repeats`` measurements of both sides; the one with the median ratio, and every
     ratio."""
@@ -120,9 +125,7 @@ def median_run(name: str, repeats: int) -> tuple[dict, float, dict, list[float]]
     for _ in range(repeats):
         work = plain(name)
         total, results = graded(name)
-        runs.append((total / (work["notebook_cpu"] + sum(c["cpu"] for c in
-                                                         work["checks"].values())),
-                     work, total, results))
+        runs.append((total / needed_cpu(work), work, total, results))
     runs.sort(key=lambda run: run[0])
     _, work, total, results = runs[len(runs) // 2]
     return work, total, results, [run[0] for run in runs]
@@ -137,7 +140,7 @@ def report(name: str, repeats: int) -> None:
     by_name = {s["stage"]: s for s in stages}
     checks = sum(c["cpu"] for c in work["checks"].values())
     student = sum(c["student_cpu"] for c in work["checks"].values())
-    needed = work["notebook_cpu"] + checks
+    needed = needed_cpu(work)
     print(f"\n{name}: reference submission, grading {results['score']:g} / "
           f"{assignment.max_score:g}, in a plain process {work['score']:g}")
     print(f"  the work, in a plain process:             {needed:6.1f} CPU-s: notebook "

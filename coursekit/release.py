@@ -32,6 +32,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from autograder.engine.assignment import MANIFEST, Assignment, walk
 from autograder.engine.kernel import ONE_THREAD
 from coursekit.package import add
+from coursekit.paths import ASSIGNMENTS
 
 # What a notebook's text says a part is worth: "## Q3 — Backpropagation (40 points)" (a label,
 # or the start of labels such as b.i and b.ii) and "**Written (5 points).**"
@@ -43,8 +44,7 @@ HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 CELL_TIMEOUT_S = 600
 STUB = "raise NotImplementedError()"  # what nbgrader leaves where a solution region was
 LINE_LENGTH = 100  # the kit's line length (pyproject.toml), which released code keeps too
-# What students install, shipped in every bundle: assignments/requirements.txt.
-STUDENT_REQUIREMENTS = Path(__file__).resolve().parents[1] / "assignments" / "requirements.txt"
+STUDENT_REQUIREMENTS = ASSIGNMENTS / "requirements.txt"  # what students install; in every bundle
 
 
 class ReleaseError(Exception):
@@ -218,7 +218,8 @@ def normalize(notebook: nbformat.NotebookNode) -> None:
 
 
 def enclosing_function(lines: list[str], indent: int) -> str | None:
-    """The name of the innermost ``def`` above a line indented by ``indent``, or None."""
+    """The name of the innermost ``def`` above a line indented by ``indent``, or None (always,
+    for a line at the top level)."""
     for line in reversed(lines):
         stripped = line.lstrip()
         if stripped.startswith("def ") and len(line) - len(stripped) < indent:
@@ -267,7 +268,7 @@ def name_stubs(release: nbformat.NotebookNode, source: nbformat.NotebookNode,
             if line.strip() != STUB:
                 continue
             indent = len(line) - len(line.lstrip())
-            function = enclosing_function(lines[:number], indent) if indent else None
+            function = enclosing_function(lines[:number], indent)
             names = assigned_names(next(stubs, ""))
             if function:
                 task = f"write {function}"

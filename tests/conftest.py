@@ -67,7 +67,6 @@ def run_like_gradescope(zip_path: Path, tmp_path: Path, notebook,
     return json.loads((root / "results" / "results.json").read_text()), root
 
 
-
 # -- work shared by every test worker of a run -------------------------------------------------
 
 @contextlib.contextmanager

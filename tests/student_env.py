@@ -16,9 +16,8 @@ from pathlib import Path
 import nbformat
 from submissions import filled_in
 
-from coursekit.paths import ASSIGNMENTS
+from coursekit.release import STUDENT_REQUIREMENTS as REQUIREMENTS
 
-REQUIREMENTS = ASSIGNMENTS / "requirements.txt"
 RUNNER = Path(__file__).with_name("run_notebook.py")
 
 

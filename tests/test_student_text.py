@@ -74,25 +74,30 @@ def test_stated_accuracies_are_the_calibrated_ones(name):
 def test_every_stub_in_the_release_says_what_to_write(name):
     assignment = load_assignment(name)
     release = nbformat.read(assignment.release_notebook, as_version=4)
-    stubs = [line.strip() for cell in release.cells for line in cell.source.splitlines()
-             if "NotImplementedError" in line]
-    assert stubs and STUB not in stubs
-    for stub in stubs:
-        assert re.fullmatch(r'(raise NotImplementedError\()?"\S+: (write|set) [\w ,]+ in place '
-                            r'of this line"\)', stub), stub
+    text = "\n".join(cell.source for cell in release.cells)
+    messages = re.findall(r"raise NotImplementedError\((.*?)\)", text, flags=re.S)
+    assert messages and len(messages) == text.count("NotImplementedError")
+    for message in messages:
+        said = r'\s*"\S+: (write|set) [\w ,]+ in place of this line"'
+        assert re.fullmatch(said, message), message
 
 
 def test_a_stub_names_its_function_or_the_names_its_region_sets():
+    long = "a_helper_whose_name_is_long_enough_to_need_a_second_line"
     source = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "def helper(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n\n\n"
+        f"def {long}(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n\n\n"
         "### BEGIN SOLUTION\nNET_A, NET_B = 1, 2\nEPOCHS = 3\n### END SOLUTION",
         metadata={"nbgrader": {"grade_id": "q2-solution", "solution": True}})])
     release = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        f"def helper(x):\n    # YOUR CODE HERE\n    {STUB}\n\n\n# YOUR CODE HERE\n{STUB}",
+        f"def helper(x):\n    # YOUR CODE HERE\n    {STUB}\n\n\n"
+        f"def {long}(x):\n    # YOUR CODE HERE\n    {STUB}\n\n\n# YOUR CODE HERE\n{STUB}",
         metadata={"nbgrader": {"grade_id": "q2-solution", "solution": True}})])
     name_stubs(release, source, load_assignment("hw1"))
     lines = release.cells[0].source.splitlines()
     assert lines[2] == '    raise NotImplementedError("Q2: write helper in place of this line")'
+    assert lines[7:9] == ["    raise NotImplementedError(",
+                          f'        "Q2: write {long} in place of this line")']
     assert lines[-1] == ('raise NotImplementedError("Q2: set NET_A, NET_B and EPOCHS in place of '
                          'this line")')
 
