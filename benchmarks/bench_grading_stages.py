@@ -37,8 +37,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from measure import measure  # noqa: E402
 from submissions import solved, write  # noqa: E402
 
+from autograder.engine import ONE_THREAD  # noqa: E402
 from autograder.engine.assignment import assignment_names, load_assignment  # noqa: E402
-from autograder.engine.kernel import ONE_THREAD  # noqa: E402
 
 RATIO_TARGET = 1.5
 REPEATS = 3  # this host's speed drifts by up to 10% between runs

@@ -1,8 +1,9 @@
 """What holds how much memory while HW3 is graded: the student's kernel stage by stage (Python,
 TensorFlow and Keras imported, the full training set as tensors, the model, training), and the
-judge. Each side runs in a fresh process with the kernel's environment (one TensorFlow thread),
-through the judge-owned ``hw3_kernel`` functions the checks use. Resident sizes in MB; "peak" is
-the highest resident size while that stage ran.
+judge. Each side runs in a fresh process through the judge-owned ``hw3_kernel`` functions the
+checks use, the kernel's side as the kernel runs: with its environment (one TensorFlow thread) and
+without the packages it goes without. Resident sizes in MB; "peak" is the highest resident size
+while that stage ran.
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ print(f"judge: engine, HW3's checks and the test set|{{now:.0f}}|{{peak:.0f}}")
 """
 
 
-def run(script: str, env: dict) -> list[tuple[str, float, float]]:
-    done = subprocess.run([sys.executable, "-c", script.format(root=str(ROOT))], env=env,
-                          capture_output=True, text=True, check=True)
+def run(script: str, env: dict, prelude: str = "") -> list[tuple[str, float, float]]:
+    done = subprocess.run([sys.executable, "-c", prelude + script.format(root=str(ROOT))],
+                          env=env, capture_output=True, text=True, check=True)
     rows = [line.split("|") for line in done.stdout.splitlines() if line.count("|") == 2]
     return [(name, float(now), float(peak)) for name, now, peak in rows]
 
@@ -66,11 +67,12 @@ def run(script: str, env: dict) -> list[tuple[str, float, float]]:
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     from autograder.engine.assignment import load_assignment
+    from autograder.engine.kernel import PUTS_PACKAGES_AWAY
 
     env = {**os.environ, **load_assignment("hw3").kernel_env, "OMP_NUM_THREADS": "1"}
     print(f"{'stage':58s} {'after':>7s} {'peak':>7s}")
     previous = 0.0
-    for name, now, peak in run(KERNEL_SIDE, env):
+    for name, now, peak in run(KERNEL_SIDE, env, PUTS_PACKAGES_AWAY):
         print(f"kernel: {name:50s} {now:6.0f}  {peak:6.0f}   (+{now - previous:.0f} MB)")
         previous = now
     for name, now, peak in run(JUDGE_SIDE, dict(os.environ)):

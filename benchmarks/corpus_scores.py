@@ -12,7 +12,6 @@ contract tests hold each corpus entry to (write it again when a check changes on
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -20,10 +19,6 @@ from pathlib import Path
 
 KIT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(KIT), str(KIT / "tests")]
-
-from autograder.engine.kernel import ONE_THREAD  # noqa: E402
-
-os.environ.update(ONE_THREAD)  # as in the test suite: the judge's numpy on one thread
 
 from submissions import corpus, solved, with_definitions, write  # noqa: E402
 

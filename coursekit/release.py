@@ -29,8 +29,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
+from autograder.engine import ONE_THREAD
 from autograder.engine.assignment import MANIFEST, Assignment, walk
-from autograder.engine.kernel import ONE_THREAD
 from coursekit.package import add
 from coursekit.paths import ASSIGNMENTS
 

@@ -13,18 +13,14 @@ import sys
 import zipfile
 from pathlib import Path
 
-from autograder.engine.kernel import ONE_THREAD
+import pytest
+from submissions import write
 
-# Before numpy loads: the suite's own numeric work is single-threaded like the kernels it
-# grades, so two test workers on two cores do not fight over them.
-os.environ.update(ONE_THREAD)
-
-import pytest  # noqa: E402
-from submissions import write  # noqa: E402
-
-from autograder.engine.assignment import Assignment, load_assignment  # noqa: E402
-from autograder.engine.judge import grade, points_per_question  # noqa: E402
-from coursekit.release import release  # noqa: E402
+# submissions imports the engine before numpy loads: the suite's own numeric work is then
+# single-threaded like the judge's and the kernels', and two test workers do not fight over cores.
+from autograder.engine.assignment import Assignment, load_assignment
+from autograder.engine.judge import grade, points_per_question
+from coursekit.release import release
 
 HW1 = load_assignment("hw1")
 

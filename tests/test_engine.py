@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +24,9 @@ from autograder.engine.checks import (
     uses,
 )
 from autograder.engine.judge import redact
+from autograder.engine.kernel import MATPLOTLIB_FOLDER, WITHOUT_PACKAGES, font_lists
 from autograder.engine.notebook import NotebookError, find_notebook, read_code_cells
-from autograder.engine.sandbox import RUN_UID_BASE
+from autograder.engine.sandbox import FINDS_KERNEL, RUN_UID_BASE
 
 
 def test_wire_round_trip_keeps_structure_and_dtypes(tmp_path):
@@ -147,6 +150,43 @@ def test_kernel_memory_is_capped(kernel):
 def test_kernel_death_is_reported(kernel):
     assert kernel.execute("import os\nos._exit(3)", 10).status == "died"
     assert not kernel.alive()
+
+
+def test_kernel_goes_without_pandas_and_debugpy_but_imports_its_own_modules(kernel):
+    for name in WITHOUT_PACKAGES:
+        outcome = kernel.execute(f"import {name}", 10)
+        assert outcome.error == f"ModuleNotFoundError: No module named '{name}'"
+    assert kernel.execute("open('mine.py', 'w').write('X = 42')", 10).status == "ok"
+    assert kernel.execute("import mine, numpy\nprint(mine.X)", 30).output_tail == "42\n"
+
+
+def test_the_kernels_font_list_is_made_once_in_the_graders_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    font_lists.cache_clear()
+    try:
+        (made,) = font_lists()
+        assert json.loads(made.read_text())["ttflist"]  # the fonts matplotlib found
+        assert [p.name for p in (tmp_path / "coursekit").iterdir()] == [made.parent.name]
+        built = made.stat().st_mtime_ns
+        font_lists.cache_clear()
+        assert font_lists() == [made] and made.stat().st_mtime_ns == built  # not made again
+    finally:
+        font_lists.cache_clear()
+
+
+def test_kernel_finds_matplotlibs_font_list_ready_made(kernel):
+    (font_list,) = (kernel.workdir / MATPLOTLIB_FOLDER).glob("fontlist-*.json")
+    placed = font_list.stat().st_mtime_ns
+    assert kernel.execute("import matplotlib.pyplot as plt\nplt.plot([1, 2])", 60).status == "ok"
+    assert font_list.stat().st_mtime_ns == placed  # read, not built again
+
+
+def test_the_isolation_check_fails_for_a_python_without_the_kernel():
+    without_site = subprocess.run([sys.executable, "-S", "-c", FINDS_KERNEL],
+                                  capture_output=True, text=True)
+    assert without_site.returncode == 1
+    assert "cannot find ['ipykernel', 'zmq']" in without_site.stderr
+    assert subprocess.run([sys.executable, "-c", FINDS_KERNEL]).returncode == 0
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="run user ids are leased only by root")

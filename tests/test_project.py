@@ -129,6 +129,30 @@ def test_each_zip_installs_what_its_own_notebook_imports():
     assert "tqdm==" + locked_versions()["tqdm"] not in other
 
 
+def test_what_the_graded_kernel_goes_without_no_zip_installs():
+    from autograder.engine.kernel import WITHOUT_PACKAGES
+
+    for name in assignment_names():
+        installed = {canonical(r.split("==")[0]) for r in runtime_requirements(
+            load_assignment(name))}
+        assert "pandas" in WITHOUT_PACKAGES and "pandas" not in installed, name
+
+
+@pytest.mark.parametrize("entry", ["coursekit.cli", "coursekit.grade",
+                                   "autograder.gradescope.run"])
+def test_every_grading_entry_point_keeps_numpy_to_one_thread(entry):
+    import os
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    probe = (f"import os, {entry}, numpy; "
+             "print(os.environ['OPENBLAS_NUM_THREADS'], len(os.listdir('/proc/self/task')))")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           cwd=ROOT, env=environment, check=True).stdout.split()
+    assert shown == ["1", "1"]
+
+
 def test_engine_and_helpers_import_nothing_from_the_command_line_tool():
     import ast
 

@@ -86,6 +86,7 @@ def test_student_environment_has_nothing_of_the_kit(student_python):
     installed = {canonical(line.split("==")[0]) for line in listed.splitlines()}
     assert not installed & KIT_PACKAGES
     assert {"tensorflow-cpu", "jupyterlab", "ipywidgets", "tqdm"} <= installed
+    assert "pandas" not in installed  # and the graded kernel goes without it
 
 
 def errors(notebook: nbformat.NotebookNode) -> list[str]:

@@ -24,7 +24,13 @@ from typing import Any
 from autograder.engine import probe
 from autograder.engine.assignment import AUTOGRADER, ENGINE_FOLDERS, Assignment
 from autograder.engine.checks import Check, StudentError, Verdict, judge_all
-from autograder.engine.kernel import Limits, Outcome, StudentKernel
+from autograder.engine.kernel import (
+    MATPLOTLIB_FOLDER,
+    Limits,
+    Outcome,
+    StudentKernel,
+    place_font_lists,
+)
 from autograder.engine.notebook import CodeCell, NotebookError, find_notebook, read_code_cells
 from autograder.engine.sandbox import RunUser, lease_run_user
 
@@ -47,7 +53,8 @@ class RunFolder:
     """A private folder for one grading run, laid out so the kernel can see only its part.
 
     - work/: the kernel's working folder, the one folder it can write (its answers go there);
-      owned by the run's user id, which alone can enter it
+      owned by the run's user id, which alone can enter it; matplotlib's font list is put there
+      ready-made
     - probe/: what the judge hands the kernel read-only: the probe module, dataset rows, call
       requests and the kernel's connection file
     """
@@ -61,6 +68,7 @@ class RunFolder:
         shutil.copy(probe.__file__, self.probe / PROBE_FILE)
         assignment.write_kernel_side(self.probe)
         assignment.place_beside_notebook(self.work)
+        place_font_lists(self.work / MATPLOTLIB_FOLDER)
         self.work.chmod(0o700)
         self.probe.chmod(0o750 if user else 0o755)
         if user:

@@ -41,6 +41,8 @@ if ! runs_as_student /autograder/venv/bin/python "import ipykernel, numpy"; then
   echo "setup.sh: a run's user id cannot run /autograder/venv/bin/python ($python)" >&2
   exit 1
 fi
+# matplotlib's font list for the kernels, made once here rather than in every grading
+/autograder/venv/bin/python -c 'from autograder.engine.kernel import font_lists; font_lists()'
 how=$(/autograder/venv/bin/python -c \
   'from autograder.engine.sandbox import isolation; print(isolation().summary())')
 echo "setup.sh: /autograder/venv uses $python; $how"
