@@ -23,7 +23,7 @@ from autograder.engine.checks import (
     once_per_student,
     uses,
 )
-from autograder.engine.judge import redact
+from autograder.engine.judge import LOAD_PROBE, PROBE_FILE, PROBE_MODULE, redact
 from autograder.engine.kernel import MATPLOTLIB_FOLDER, WITHOUT_PACKAGES, font_lists
 from autograder.engine.notebook import NotebookError, find_notebook, read_code_cells
 from autograder.engine.sandbox import FINDS_KERNEL, RUN_UID_BASE
@@ -140,6 +140,33 @@ def test_kernel_stops_loops_and_survives_errors(kernel):
     assert kernel.execute("while True:\n    pass", 1).status == "timeout"
     assert kernel.execute("1 / 0", 10).error.startswith("ZeroDivisionError")
     assert kernel.execute("print(x + 1)", 10).output_tail == "42\n"
+
+
+RUNS_CODE_SENT_AS = """\
+def _run_sent_code(stream, idents, message):
+    exec(message["content"]["code"], get_ipython().user_ns)
+get_ipython().kernel.shell_handlers["test_request"] = _run_sent_code
+"""
+
+
+def test_a_request_waits_and_stops_like_a_cell_but_is_no_cell(kernel):
+    assert kernel.execute(RUNS_CODE_SENT_AS, 10).status == "ok"
+    cells = "print(get_ipython().execution_count)"
+    before = int(kernel.execute(cells, 10).output_tail)
+    assert kernel.request("test_request", {"code": "x = 41"}, 10).status == "ok"
+    assert kernel.request("test_request", {"code": "print(x + 1)"}, 10).output_tail == "42\n"
+    assert kernel.request("test_request", {"code": "while True:\n    pass"}, 1).status == "timeout"
+    assert kernel.request("test_request", {"code": "print(x)"}, 10).output_tail == "41\n"
+    # IPython counted one cell more, not the four requests
+    assert int(kernel.execute(cells, 10).output_tail) == before + 1
+
+
+def test_a_call_the_probe_cannot_read_comes_back_as_an_error(kernel):
+    load = LOAD_PROBE.format(name=PROBE_MODULE, path=str(kernel.control / PROBE_FILE))
+    assert kernel.execute(load, 30).status == "ok"
+    paths = {"request": str(kernel.control / "no.req"), "response": str(kernel.workdir / "a")}
+    outcome = kernel.request(probe.CALL_REQUEST, paths, 10)
+    assert outcome.status == "error" and outcome.error.startswith("FileNotFoundError")
 
 
 def test_kernel_memory_is_capped(kernel):

@@ -37,12 +37,13 @@ from autograder.engine.sandbox import RunUser, lease_run_user
 PROBE_FILE = "coursekit_probe.py"
 PROBE_MODULE = "coursekit_probe"
 # Run once in each kernel as it starts: the probe, loaded into sys.modules (compiling it for each
-# call instead costs about 6 ms a call); a call is then one short line.
+# call instead costs about 6 ms a call), listening for calls; a call is then one shell message.
 LOAD_PROBE = """\
 import importlib.util as _coursekit_util, sys as _coursekit_sys
 _coursekit_spec = _coursekit_util.spec_from_file_location({name!r}, {path!r})
 _coursekit_sys.modules[{name!r}] = _coursekit_util.module_from_spec(_coursekit_spec)
 _coursekit_spec.loader.exec_module(_coursekit_sys.modules[{name!r}])
+_coursekit_sys.modules[{name!r}].listen()
 del _coursekit_util, _coursekit_sys, _coursekit_spec
 """
 PROBE_LOAD_SECONDS = 30.0
@@ -269,10 +270,9 @@ class RemoteStudent:
         request = session.folder.probe / f"{name}.req"
         response = session.folder.work / f".answer-{name}"
         probe.save(request, function=function, **request_values)
-        code = (f"__import__('sys').modules[{PROBE_MODULE!r}]"
-                f".serve_call({str(request)!r}, {str(response)!r})")
+        paths = {"request": str(request), "response": str(response)}
         try:
-            outcome, answer, unreadable = self._send(code, response, limit)
+            outcome, answer, unreadable = self._send(paths, limit)
             session.note_limit(outcome)
             if ran_out_of_memory(outcome, answer):
                 # The kernel may still hold what ran before it and cannot give back (a stopped
@@ -282,7 +282,7 @@ class RemoteStudent:
                 limit = min(limit, session.remaining())
                 try:
                     session.ensure_kernel()
-                    outcome, answer, unreadable = self._send(code, response, max(limit, 0.1))
+                    outcome, answer, unreadable = self._send(paths, max(limit, 0.1))
                 except KernelFailed as error:
                     outcome, answer, unreadable = Outcome("died", str(error)), None, ""
                 session.note_limit(outcome)
@@ -302,11 +302,13 @@ class RemoteStudent:
             for path in (request, response):
                 remove_saved(path)
 
-    def _send(self, code: str, response: Path, limit: float) -> tuple[Outcome, dict | None, str]:
-        """Run the request ``code`` in the kernel; its outcome, the answer it left at
-        ``response`` (None if there is none to read) and, then, why it could not be read."""
+    def _send(self, paths: dict[str, str], limit: float) -> tuple[Outcome, dict | None, str]:
+        """Have the kernel's probe answer the request file at ``paths["request"]``; the
+        outcome, the answer it left at ``paths["response"]`` (None if there is none to read)
+        and, then, why it could not be read."""
+        response = Path(paths["response"])
         remove_saved(response)  # an answer left by an earlier try is not this one
-        outcome = self.session.kernel.execute(code, limit)
+        outcome = self.session.kernel.request(probe.CALL_REQUEST, paths, limit)
         try:
             return outcome, probe.load(response, rows_dir=self.session.folder.probe), ""
         except (OSError, ValueError, KeyError) as error:

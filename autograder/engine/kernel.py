@@ -246,12 +246,30 @@ class StudentKernel:
     # -- running code -----------------------------------------------------------------------
     def execute(self, code: str, timeout: float) -> Outcome:
         """Run ``code`` in the kernel, stopping it at ``timeout`` seconds."""
+        def send(client: BlockingKernelClient) -> str:
+            return client.execute(code, store_history=True, allow_stdin=False,
+                                  stop_on_error=False)
+        return self._run(send, timeout)
+
+    def request(self, msg_type: str, content: dict, timeout: float) -> Outcome:
+        """Send the kernel a shell message of ``msg_type``, a type that code run in it earlier
+        registered a handler for, and wait for it as :meth:`execute` waits for code. It skips
+        IPython's cell machinery (history, input transforms, the display hook): about 1 ms of
+        the kernel's CPU less than an execute request, and one message less."""
+        def send(client: BlockingKernelClient) -> str:
+            message = client.session.msg(msg_type, content)
+            client.shell_channel.send(message)
+            return message["header"]["msg_id"]
+        return self._run(send, timeout)
+
+    def _run(self, send, timeout: float) -> Outcome:
+        """Send one request (``send(client)`` returns its message id), stopping it at
+        ``timeout`` seconds."""
         if not self.alive():
             return Outcome("died", "the kernel is not running")
         assert self.client is not None
         started = time.monotonic()
-        msg_id = self.client.execute(code, store_history=True, allow_stdin=False,
-                                     stop_on_error=False)
+        msg_id = send(self.client)
         output = _Output()
         outcome = self._wait_idle(msg_id, started + timeout, output)
         if outcome is None:

@@ -325,6 +325,29 @@ def answer_value(namespace: dict, name: str) -> dict:
     return out
 
 
+CALL_REQUEST = "coursekit_call_request"  # the shell message a call travels as
+
+
+def listen() -> None:
+    """Run in the student's kernel: answer each :data:`CALL_REQUEST` shell message (content
+    ``{"request": path, "response": path}``) with :func:`serve_call`. What the call raises
+    outside the student's function goes out as an ``error`` message, as a cell's error would.
+    """
+    from IPython import get_ipython
+
+    kernel = get_ipython().kernel
+
+    def answer(stream, idents, message) -> None:
+        try:
+            serve_call(message["content"]["request"], message["content"]["response"])
+        except Exception as error:  # noqa: BLE001 - e.g. a MemoryError: the judge decides
+            kernel.session.send(kernel.iopub_socket, "error", {
+                "ename": type(error).__name__, "evalue": str(error)[:MAX_ERROR_CHARS],
+                "traceback": []}, parent=message)
+
+    kernel.shell_handlers[CALL_REQUEST] = answer
+
+
 def serve_call(request: str, response: str) -> None:
     """Run in the student's kernel: answer the call a request file names, save the answer."""
     from IPython import get_ipython
