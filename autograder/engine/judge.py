@@ -270,9 +270,8 @@ class RemoteStudent:
         request = session.folder.probe / f"{name}.req"
         response = session.folder.work / f".answer-{name}"
         probe.save(request, function=function, **request_values)
-        paths = {"request": str(request), "response": str(response)}
         try:
-            outcome, answer, unreadable = self._send(paths, limit)
+            outcome, answer, unreadable = self._send(request, response, limit)
             session.note_limit(outcome)
             if ran_out_of_memory(outcome, answer):
                 # The kernel may still hold what ran before it and cannot give back (a stopped
@@ -282,7 +281,7 @@ class RemoteStudent:
                 limit = min(limit, session.remaining())
                 try:
                     session.ensure_kernel()
-                    outcome, answer, unreadable = self._send(paths, max(limit, 0.1))
+                    outcome, answer, unreadable = self._send(request, response, max(limit, 0.1))
                 except KernelFailed as error:
                     outcome, answer, unreadable = Outcome("died", str(error)), None, ""
                 session.note_limit(outcome)
@@ -302,12 +301,13 @@ class RemoteStudent:
             for path in (request, response):
                 remove_saved(path)
 
-    def _send(self, paths: dict[str, str], limit: float) -> tuple[Outcome, dict | None, str]:
-        """Have the kernel's probe answer the request file at ``paths["request"]``; the
-        outcome, the answer it left at ``paths["response"]`` (None if there is none to read)
-        and, then, why it could not be read."""
-        response = Path(paths["response"])
+    def _send(self, request: Path, response: Path,
+              limit: float) -> tuple[Outcome, dict | None, str]:
+        """Have the kernel's probe answer the request file ``request``; the outcome, the answer
+        it left at ``response`` (None if there is none to read) and, then, why it could not be
+        read."""
         remove_saved(response)  # an answer left by an earlier try is not this one
+        paths = {"request": str(request), "response": str(response)}
         outcome = self.session.kernel.request(probe.CALL_REQUEST, paths, limit)
         try:
             return outcome, probe.load(response, rows_dir=self.session.folder.probe), ""
